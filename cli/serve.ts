@@ -1,0 +1,33 @@
+import { loadConfig } from '../platform/config/load.ts';
+import type { SubgraphName } from '../platform/config/runtime.ts';
+import { runService } from '../platform/run.ts';
+import type { Service } from '../platform/service.ts';
+import type { CommandIO } from './io.ts';
+
+const subgraphs = new Set<string>(['models', 'billing', 'metering', 'health']);
+
+const builders: Record<string, (config: ReturnType<typeof loadConfig>) => Promise<Service>> = {
+  gateway: async (config) => (await import('../gateway/server.ts')).buildGateway(config),
+  issuer: async (config) => (await import('../issuer/server.ts')).buildIssuer(config),
+};
+
+/**
+ * `portico serve <service>`: one service in this process, on its configured port. This is the
+ * command of every container in docker-compose and of every child of `npm start`.
+ */
+export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
+  const [name] = argv;
+  const known = [...Object.keys(builders), ...subgraphs];
+  if (!name || !known.includes(name)) {
+    io.err(`usage: portico serve <${known.join('|')}>`);
+    return 2;
+  }
+  const config = loadConfig();
+  const service = subgraphs.has(name)
+    ? await (await import('../subgraphs/registry.ts')).buildSubgraphService(name as SubgraphName, config)
+    : await builders[name]!(config);
+  const port = config.ports[name as keyof typeof config.ports];
+  await runService(service, { port, graceMs: config.shutdownGraceMs });
+  // The process now lives until a signal drains it.
+  return new Promise<number>(() => {});
+}

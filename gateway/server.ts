@@ -1,0 +1,97 @@
+import { resolveFromRoot } from '../platform/config/load.ts';
+import type { PorticoConfig } from '../platform/config/schema.ts';
+import { mountGraphQL } from '../platform/graphql.ts';
+import { createService, type Service } from '../platform/service.ts';
+import { installAuthHook } from './auth/hook.ts';
+import { createKeyResolver } from './auth/keys.ts';
+import { createTokenVerifier } from './auth/verify.ts';
+import {
+  presentEnforcedSecurityFeatures,
+  readRequirements,
+  type SecurityRequirements,
+} from './authz/requirements.ts';
+import { type GatewayContext, gatewayContext } from './context.ts';
+import { anonymousAccessPlugin } from './plugins/auth.ts';
+import { fieldAuthorizationPlugin } from './plugins/field-authorization.ts';
+import { supergraphFromFile } from './supergraph.ts';
+import { createTransport } from './transport/index.ts';
+
+const GRAPHQL_PATH = '/graphql';
+
+/**
+ * @apollo/gateway sends host metrics to Apollo unless this is set when the gateway is constructed.
+ * Portico never phones home unless `gateway.apolloTelemetry` is switched on.
+ */
+function applyTelemetryPolicy(config: Readonly<PorticoConfig>): void {
+  if (!config.gateway.apolloTelemetry) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+}
+
+/** The JWKS to trust: configured, or in development the local dev issuer. */
+export function resolveAuth(config: Readonly<PorticoConfig>): PorticoConfig['auth'] {
+  const { auth } = config;
+  if (auth.jwksUrl || auth.jwksFile) return auth;
+  if (config.environment !== 'development') {
+    throw new Error('auth.jwksUrl (PORTICO_JWKS_URL) or auth.jwksFile is required outside development');
+  }
+  return { ...auth, jwksUrl: `http://127.0.0.1:${config.ports.issuer}/.well-known/jwks.json` };
+}
+
+/**
+ * Builds the gateway without listening. The request runway, in order:
+ *
+ *   fastify (request id, body limit) -> auth hook (verify token)
+ *     -> Apollo: parse, validate -> plugins (anonymous access ...) -> plan
+ *     -> transport per subgraph (headers, timeout, undici pool)
+ */
+export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Service> {
+  applyTelemetryPolicy(config);
+  // Imported after the telemetry policy is set, so nothing in the gateway can start reporting first.
+  const { ApolloGateway } = await import('@apollo/gateway');
+  const development = config.environment === 'development';
+  const introspection = config.gateway.introspection ?? development;
+  const service = createService({ name: 'gateway', config, bodyLimit: config.gateway.maxBodyBytes });
+  const auth = resolveAuth(config);
+  const transport = createTransport(config.gateway, auth);
+  let schemaId: string | null = null;
+  let requirements: SecurityRequirements = { fields: new Map(), types: new Map() };
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphFromFile({
+      path: resolveFromRoot(config.gateway.supergraphPath),
+      watch: config.gateway.watchSupergraph,
+      log: service.logger,
+      transform: presentEnforcedSecurityFeatures,
+      onLoaded: (sdl, id) => {
+        requirements = readRequirements(sdl);
+        schemaId = id;
+      },
+    }),
+    buildService: (definition) => transport.buildService(definition),
+    logger: service.logger,
+  });
+
+  installAuthHook(
+    service.app,
+    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
+    GRAPHQL_PATH,
+  );
+  await mountGraphQL<GatewayContext>({
+    service,
+    apollo: {
+      gateway,
+      introspection,
+      plugins: [
+        anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
+        fieldAuthorizationPlugin(() => requirements),
+      ],
+    },
+    context: gatewayContext,
+    development,
+    path: GRAPHQL_PATH,
+  });
+  service.addReadinessCheck('supergraph', () => schemaId !== null);
+  service.app.addHook('onClose', async () => {
+    await transport.close();
+  });
+  return service;
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { IDENTITY_HEADERS } from '../../platform/headers.ts';
+import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
+import type { GatewayContext } from '../context.ts';
+
+const NEVER_PROPAGATED = new Set([
+  ...Object.values(IDENTITY_HEADERS),
+  'authorization',
+  'cookie',
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'content-type',
+  'accept',
+  'te',
+  'trailer',
+  'proxy-authorization',
+]);
+
+/** A W3C traceparent for a subgraph call: the client's trace continues, with a span id of ours. */
+export function childTraceparent(parent: string | undefined): string {
+  const span = randomBytes(8).toString('hex');
+  if (parent) {
+    const [version, traceId, , flags] = parent.split('-');
+    return `${version}-${traceId}-${span}-${flags}`;
+  }
+  return `00-${randomBytes(16).toString('hex')}-${span}-01`;
+}
+
+export interface HeaderRules {
+  propagate: readonly string[];
+  strippedPrefix: string;
+}
+
+/**
+ * Builds a subgraph call's headers from scratch, which is what makes the gateway a trust
+ * boundary: identity comes only from the verified token; the request id and trace continue;
+ * client headers pass only if a rule names them, and identity-looking ones never do.
+ */
+export function outgoingHeaders(
+  context: GatewayContext | undefined,
+  rules: HeaderRules,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
+  if (!context) return headers;
+  for (const name of rules.propagate) {
+    if (NEVER_PROPAGATED.has(name) || name.startsWith(rules.strippedPrefix)) continue;
+    const value = context.clientHeaders[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  headers[REQUEST_ID_HEADER] = context.requestId;
+  headers.traceparent = childTraceparent(context.traceparent);
+  if (context.tracestate) headers.tracestate = context.tracestate;
+  const { identity } = context;
+  if (identity) {
+    headers[IDENTITY_HEADERS.user] = identity.subject;
+    if (identity.tenant) headers[IDENTITY_HEADERS.tenant] = identity.tenant;
+    headers[IDENTITY_HEADERS.scopes] = identity.scopes.join(' ');
+  }
+  return headers;
+}

@@ -1,0 +1,51 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { ErrorCode } from '../../platform/errors.ts';
+import type { GatewayContext } from '../context.ts';
+
+/** What a subgraph answered, in the shape @apollo/gateway merges. */
+export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** One call from the gateway to a subgraph, as it passes through the interceptors. */
+export interface SubgraphRequest {
+  subgraph: string;
+  /** Where to send it; canary routing may replace it. */
+  url: string;
+  /** The GraphQL request body, serialized once. */
+  body: string;
+  headers: Record<string, string>;
+  /** Mutations are never retried, hedged or deduplicated. */
+  isMutation: boolean;
+  /** Absent for calls the gateway makes on its own (health checks). */
+  context: GatewayContext | undefined;
+  /** Aborted when the caller no longer needs the answer (deadline, hedge won). */
+  signal?: AbortSignal;
+}
+
+export type SubgraphCall = (request: SubgraphRequest) => Promise<GatewayGraphQLResponse>;
+
+/** A subgraph-side concern, composed like undici's interceptors: it wraps the next call. */
+export type Interceptor = (next: SubgraphCall) => SubgraphCall;
+
+export function compose(call: SubgraphCall, interceptors: readonly Interceptor[]): SubgraphCall {
+  return interceptors.reduceRight((next, interceptor) => interceptor(next), call);
+}
+
+/**
+ * Why a subgraph call produced no usable response. The client sees `code`, the subgraph name
+ * and `retryable`; `detail` (addresses, raw messages) goes only to the log.
+ */
+export class SubgraphFailure extends Error {
+  override name = 'SubgraphFailure';
+  constructor(
+    readonly code: ErrorCode,
+    readonly subgraph: string,
+    readonly detail: string,
+    readonly retryable: boolean,
+    /** HTTP status of the subgraph's answer, when there was one. */
+    readonly status?: number,
+    /** Seconds the subgraph asked us to wait (Retry-After), when it did. */
+    readonly retryAfterSec?: number,
+  ) {
+    super(`${subgraph}: ${code}: ${detail}`);
+  }
+}

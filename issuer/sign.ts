@@ -1,0 +1,37 @@
+import { SignJWT } from 'jose';
+import { DEV_ALGORITHM, type DevKey } from './keys.ts';
+
+export interface DevTokenClaims {
+  sub: string;
+  tenant?: string;
+  scopes?: readonly string[];
+  /** Lifetime such as `30m`, `1h`, `7d`. */
+  ttl: string;
+}
+
+export interface IssuerIdentity {
+  issuer: string;
+  audience: string;
+  tenantClaim: string;
+  scopesClaim: string;
+}
+
+export async function signDevToken(
+  key: DevKey,
+  claims: DevTokenClaims,
+  who: IssuerIdentity,
+): Promise<string> {
+  const payload: Record<string, unknown> = {};
+  if (claims.tenant) payload[who.tenantClaim] = claims.tenant;
+  if (claims.scopes && claims.scopes.length > 0) payload[who.scopesClaim] = claims.scopes.join(' ');
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: DEV_ALGORITHM, kid: key.kid, typ: 'JWT' })
+    .setIssuer(who.issuer)
+    .setAudience(who.audience)
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setNotBefore('0s')
+    .setExpirationTime(claims.ttl)
+    .setJti(crypto.randomUUID())
+    .sign(key.privateKey);
+}

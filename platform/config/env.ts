@@ -1,0 +1,60 @@
+import { subgraphNames } from './runtime.ts';
+
+type Parse = (raw: string) => unknown;
+
+const asInt: Parse = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
+const asBool: Parse = (raw) =>
+  /^(1|true|yes)$/i.test(raw) ? true : /^(0|false|no)$/i.test(raw) ? false : raw;
+const asString: Parse = (raw) => raw;
+
+interface Override {
+  env: string;
+  path: string[];
+  parse: Parse;
+}
+
+/**
+ * Environment variables that override `portico.yaml`: secrets, addresses and ports, the things a
+ * deployment sets per host. Values that do not parse are passed through as strings so the schema
+ * rejects them and names the variable.
+ */
+export const envOverrides: readonly Override[] = [
+  { env: 'PORTICO_ENV', path: ['environment'], parse: asString },
+  { env: 'PORTICO_HOST', path: ['host'], parse: asString },
+  { env: 'PORTICO_LOG_LEVEL', path: ['logLevel'], parse: asString },
+  { env: 'PORTICO_LOG_PRETTY', path: ['logPretty'], parse: asBool },
+  { env: 'PORTICO_SHUTDOWN_GRACE_MS', path: ['shutdownGraceMs'], parse: asInt },
+  { env: 'PORTICO_FAULT_DELAY_MS', path: ['faults', 'delayMs'], parse: asInt },
+  { env: 'REDIS_URL', path: ['redisUrl'], parse: asString },
+  { env: 'PORTICO_JWKS_URL', path: ['auth', 'jwksUrl'], parse: asString },
+  { env: 'PORTICO_JWKS_FILE', path: ['auth', 'jwksFile'], parse: asString },
+  { env: 'PORTICO_SUPERGRAPH', path: ['gateway', 'supergraphPath'], parse: asString },
+  ...['gateway', 'models', 'billing', 'metering', 'health', 'issuer', 'web', 'mobile', 'cli'].map((name) => ({
+    env: `PORTICO_${name.toUpperCase()}_PORT`,
+    path: ['ports', name],
+    parse: asInt,
+  })),
+  ...subgraphNames.map((name) => ({
+    env: `PORTICO_SUBGRAPH_${name.toUpperCase()}_URL`,
+    path: ['gateway', 'subgraphs', name, 'url'],
+    parse: asString,
+  })),
+];
+
+/** Writes the overrides present in `env` into the raw YAML object; returns which keys came from where. */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Map<string, string> {
+  const origins = new Map<string, string>();
+  for (const { env: name, path, parse } of envOverrides) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    let node = raw;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      if (typeof next !== 'object' || next === null) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path.at(-1)!] = parse(value);
+    origins.set(path.join('.'), name);
+  }
+  return origins;
+}

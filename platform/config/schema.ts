@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { authSection, devIssuerSection } from './auth.ts';
+import { gatewaySection } from './gateway.ts';
+import { runtimeSection } from './runtime.ts';
+
+/**
+ * The shape of `portico.yaml`. Each section lives in its own file next to this one; adding a
+ * concern's settings is one file and one line here. Objects are strict so a misspelt key stops
+ * start-up instead of being ignored.
+ */
+export const configSchema = z.strictObject({
+  ...runtimeSection,
+  gateway: gatewaySection,
+  auth: authSection,
+  devIssuer: devIssuerSection,
+});
+
+export type PorticoConfig = z.infer<typeof configSchema>;
+export type PorticoConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { type DocumentNode, parse } from 'graphql';
+import type { PorticoConfig } from '../../platform/config/schema.ts';
+import { mountGraphQL } from '../../platform/graphql.ts';
+import { projectRoot } from '../../platform/paths.ts';
+import { createService, type Service } from '../../platform/service.ts';
+import { type SubgraphContext, subgraphContext } from './identity.ts';
+
+export type SubgraphResolvers = GraphQLResolverMap<SubgraphContext>;
+
+export interface SubgraphDefinition {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: SubgraphResolvers;
+}
+
+export function schemaPath(name: string): string {
+  return join(projectRoot, 'subgraphs', name, 'schema.graphql');
+}
+
+export function loadTypeDefs(name: string): DocumentNode {
+  return parse(readFileSync(schemaPath(name), 'utf8'));
+}
+
+/**
+ * Builds (without listening) a subgraph service: the federated schema on Apollo Server, on the
+ * shared service skeleton. Every subgraph is this function plus its schema, resolvers and data.
+ */
+export async function buildSubgraph(
+  definition: SubgraphDefinition,
+  config: Readonly<PorticoConfig>,
+): Promise<Service> {
+  const service = createService({ name: definition.name, config });
+  const { delayMs } = config.faults;
+  if (delayMs > 0) {
+    service.logger.warn({ delayMs }, 'fault injection: every GraphQL request is delayed');
+    service.app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/graphql')) await sleep(delayMs);
+    });
+  }
+  await mountGraphQL<SubgraphContext>({
+    service,
+    apollo: {
+      schema: buildSubgraphSchema({
+        typeDefs: definition.typeDefs,
+        // The map is typed with our context; buildSubgraphSchema only knows `unknown` contexts.
+        resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+      }),
+    },
+    context: subgraphContext,
+    development: config.environment === 'development',
+    subgraph: true,
+  });
+  return service;
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildGateway } from '../../gateway/server.ts';
+import { loadOrCreateDevKey } from '../../issuer/keys.ts';
+import { buildIssuer } from '../../issuer/server.ts';
+import { signDevToken } from '../../issuer/sign.ts';
+import { type SubgraphName, subgraphNames } from '../../platform/config/runtime.ts';
+import type { PorticoConfig } from '../../platform/config/schema.ts';
+import type { Service } from '../../platform/service.ts';
+import { buildSubgraphService } from '../../subgraphs/registry.ts';
+import { testConfig } from './config.ts';
+import { type GraphQLResult, postGraphQL } from './http.ts';
+
+export interface TokenClaims {
+  sub?: string;
+  tenant?: string;
+  scopes?: string[];
+  ttl?: string;
+}
+
+export interface TestPlatform {
+  gatewayUrl: string;
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  config: Readonly<PorticoConfig>;
+  token(claims?: TokenClaims): Promise<string>;
+  query(
+    payload: unknown,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResult>;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Subgraphs not started (their URL points at a closed port). */
+  without?: SubgraphName[];
+  /** Per-subgraph config overrides (e.g. `{ health: { faults: { delayMs: 500 } } }`). */
+  subgraphOverrides?: Partial<Record<SubgraphName, Record<string, unknown>>>;
+  /** Gateway config overrides, merged over the test config. */
+  gateway?: Record<string, unknown>;
+  /** URLs to use instead of starting a subgraph (misbehaving test servers). */
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+}
+
+/** A port that was free a moment ago and is closed now: calls to it are refused. */
+export async function closedPortUrl(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+/**
+ * The platform in this process on ephemeral ports: the dev issuer (with a throwaway key), the
+ * subgraphs and the gateway, all over real HTTP. Nothing is mocked; only addresses differ from
+ * `npm start`.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-test-'));
+  const services: Service[] = [];
+  const keyFile = join(dir, 'key.json');
+  const base = testConfig({ devIssuer: { keyFile } });
+  const issuer = await buildIssuer(base);
+  services.push(issuer);
+  const issuerUrl = await issuer.listen(0, '127.0.0.1');
+
+  const subgraphUrls: Partial<Record<SubgraphName, string>> = { ...options.subgraphUrls };
+  for (const name of subgraphNames) {
+    if (subgraphUrls[name]) continue;
+    if (options.without?.includes(name)) {
+      subgraphUrls[name] = await closedPortUrl();
+      continue;
+    }
+    const service = await buildSubgraphService(name, testConfig(options.subgraphOverrides?.[name] ?? {}));
+    services.push(service);
+    subgraphUrls[name] = `${await service.listen(0, '127.0.0.1')}/graphql`;
+  }
+  const overrides = options.gateway ?? {};
+  const gatewayOverrides = (overrides.gateway ?? {}) as Record<string, unknown>;
+  const perSubgraph = (gatewayOverrides.subgraphs ?? {}) as Record<string, Record<string, unknown>>;
+  const config = testConfig({
+    ...overrides,
+    devIssuer: { keyFile },
+    auth: { ...((overrides.auth as object) ?? {}), jwksUrl: `${issuerUrl}/.well-known/jwks.json` },
+    gateway: {
+      watchSupergraph: false,
+      ...gatewayOverrides,
+      subgraphs: Object.fromEntries(
+        subgraphNames.map((name) => [
+          name,
+          { ...perSubgraph[name], url: perSubgraph[name]?.url ?? subgraphUrls[name] },
+        ]),
+      ),
+    },
+  });
+  const gateway = await buildGateway(config);
+  services.push(gateway);
+  const gatewayUrl = `${await gateway.listen(0, '127.0.0.1')}/graphql`;
+  const key = await loadOrCreateDevKey(keyFile);
+
+  const token = (claims: TokenClaims = {}) =>
+    signDevToken(
+      key,
+      {
+        sub: claims.sub ?? 'acme-user-1',
+        tenant: claims.tenant ?? 'acme',
+        scopes: claims.scopes ?? ['billing:read'],
+        ttl: claims.ttl ?? '10m',
+      },
+      {
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+        tenantClaim: config.auth.claims.tenant,
+        scopesClaim: config.auth.claims.scopes,
+      },
+    );
+
+  return {
+    gatewayUrl,
+    subgraphUrls,
+    config,
+    token,
+    query: (payload, queryOptions) => postGraphQL(gatewayUrl, payload, queryOptions),
+    async close() {
+      for (const service of services.reverse()) await service.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
