@@ -113,6 +113,12 @@ export async function devCommand(argv: string[], io: CommandIO): Promise<number>
       PORTICO_LOG_LEVEL: process.env.PORTICO_LOG_LEVEL ?? (options.verbose ? 'info' : 'warn'),
       PORTICO_LOG_PRETTY: process.env.PORTICO_LOG_PRETTY ?? (process.stdout.isTTY ? 'true' : 'false'),
     };
+    if (name === 'gateway') {
+      // The supergraph's routing URLs name the default ports; route to where this launcher put each subgraph.
+      for (const subgraph of optional)
+        env[`PORTICO_SUBGRAPH_${subgraph.toUpperCase()}_URL`] =
+          `http://127.0.0.1:${config.ports[subgraph as ServiceName]}/graphql`;
+    }
     const delay = options.delays.get(name);
     if (delay !== undefined) env.PORTICO_FAULT_DELAY_MS = String(delay);
     const child = spawn(process.execPath, ['--import', tsx, entry, 'serve', name], {

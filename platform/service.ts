@@ -56,6 +56,11 @@ export function createService(options: CreateServiceOptions): Service {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // While draining, a finished response closes its keep-alive connection; otherwise an idle client
+  // connection would hold the drain open until the keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   installHttpErrorHandlers(app);
   const metrics = installMetrics(app, options.name);
 
