@@ -9,7 +9,9 @@ function readmeErrorTable(): Map<string, { status: number; retryable: boolean; m
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
   const section = readme.split(/^## Error codes$/m)[1]?.split(/^## /m)[0] ?? '';
   const rows = new Map<string, { status: number; retryable: boolean; meaning: string }>();
-  for (const match of section.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|\s*(yes|no)\s*\|\s*(.+?)\s*\|$/gm)) {
+  for (const match of section.matchAll(
+    /^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|\s*(yes|no)\s*\|\s*(.+?)\s*\|$/gm,
+  )) {
     rows.set(match[1]!, { status: Number(match[2]), retryable: match[3] === 'yes', meaning: match[4]! });
   }
   return rows;
