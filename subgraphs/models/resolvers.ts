@@ -1,5 +1,6 @@
+import { GraphQLError } from 'graphql';
 import type { SubgraphResolvers } from '../shared/build.ts';
-import { paginate } from '../shared/connection.ts';
+import { MAX_PAGE_SIZE, paginate } from '../shared/connection.ts';
 import { type ModelRecord, type ModelStatus, models, modelsById } from './data.ts';
 
 interface ModelsArgs {
@@ -19,6 +20,14 @@ export const resolvers: SubgraphResolvers = {
       return paginate(filtered, args.first, args.after);
     },
     model: (_: unknown, { id }: { id: string }) => modelsById.get(id) ?? null,
+    modelsByIds: (_: unknown, { ids }: { ids: string[] }) => {
+      if (ids.length > MAX_PAGE_SIZE) {
+        throw new GraphQLError(`at most ${MAX_PAGE_SIZE} ids per call`, {
+          extensions: { code: 'BAD_REQUEST' },
+        });
+      }
+      return ids.map((id) => modelsById.get(id) ?? null);
+    },
   },
   Model: {
     __resolveReference: ({ id }: { id: string }) => modelsById.get(id) ?? null,
