@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { VerifiedIdentity } from './auth/verify.ts';
+import { type DeadlineLimits, requestDeadline } from './deadline.ts';
 
 /**
  * Per-request state of the gateway, made once by the context function and read by the plugins and
@@ -15,6 +16,11 @@ export interface GatewayContext {
   traceparent: string | undefined;
   tracestate: string | undefined;
   receivedAt: number;
+  /**
+   * Epoch ms by which the answer is due: the client's deadline capped by the gateway's maximum.
+   * Every subgraph call of the request gets what is left of it (see transport/deadline.ts).
+   */
+  deadline: number;
 }
 
 declare module 'fastify' {
@@ -30,16 +36,22 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export async function gatewayContext(request: FastifyRequest): Promise<GatewayContext> {
-  const traceparent = single(request.headers.traceparent);
-  const valid = traceparent !== undefined && TRACEPARENT.test(traceparent);
-  return {
-    requestId: request.id,
-    log: request.log,
-    identity: request.identity ?? null,
-    clientHeaders: request.headers,
-    traceparent: valid ? traceparent : undefined,
-    tracestate: valid ? single(request.headers.tracestate) : undefined,
-    receivedAt: Date.now(),
+/** The context function for Apollo Server; throws BAD_REQUEST (400) on an unreadable deadline header. */
+export function gatewayContext(limits: DeadlineLimits) {
+  return async (request: FastifyRequest, reply?: FastifyReply): Promise<GatewayContext> => {
+    const traceparent = single(request.headers.traceparent);
+    const valid = traceparent !== undefined && TRACEPARENT.test(traceparent);
+    // Counted from arrival, not from here: body parsing and token checks spend the client's budget too.
+    const receivedAt = Date.now() - (reply?.elapsedTime ?? 0);
+    return {
+      requestId: request.id,
+      log: request.log,
+      identity: request.identity ?? null,
+      clientHeaders: request.headers,
+      traceparent: valid ? traceparent : undefined,
+      tracestate: valid ? single(request.headers.tracestate) : undefined,
+      receivedAt,
+      deadline: requestDeadline(request.headers, receivedAt, limits),
+    };
   };
 }

@@ -41,7 +41,8 @@ export function resolveAuth(config: Readonly<PorticoConfig>): PorticoConfig['aut
  *
  *   fastify (request id, body limit) -> auth hook (verify token)
  *     -> Apollo: parse, validate -> plugins (anonymous access ...) -> plan
- *     -> transport per subgraph (headers, timeout, undici pool)
+ *     -> transport per subgraph (headers, route, deadline, dedup, retry, breaker, timeout,
+ *        hedge, undici pool; see transport/index.ts)
  */
 export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Service> {
   applyTelemetryPolicy(config);
@@ -51,7 +52,10 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const introspection = config.gateway.introspection ?? development;
   const service = createService({ name: 'gateway', config, bodyLimit: config.gateway.maxBodyBytes });
   const auth = resolveAuth(config);
-  const transport = createTransport(config.gateway, auth);
+  const transport = createTransport(config.gateway, auth, {
+    log: service.logger,
+    metrics: service.metrics,
+  });
   let schemaId: string | null = null;
   let requirements: SecurityRequirements = { fields: new Map(), types: new Map() };
 
@@ -85,7 +89,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
         fieldAuthorizationPlugin(() => requirements),
       ],
     },
-    context: gatewayContext,
+    context: gatewayContext({ maxRequestMs: config.gateway.maxRequestMs }),
     development,
     path: GRAPHQL_PATH,
   });

@@ -9,3 +9,9 @@ export const IDENTITY_HEADERS = {
 } as const;
 export const REQUEST_DEADLINE_HEADER = 'x-request-deadline';
 export const RELATIVE_TIMEOUT_HEADER = 'request-timeout';
+/** On a retried subgraph call: which retry it is (1 for the first retry). */
+export const RETRY_ATTEMPT_HEADER = 'x-retry-attempt';
+/** On the second copy of a hedged subgraph call. */
+export const HEDGED_REQUEST_HEADER = 'x-hedged-request';
+/** The default header that sends a subgraph's calls to its canary (`x-canary: models`). */
+export const CANARY_HEADER = 'x-canary';

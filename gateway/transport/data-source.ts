@@ -36,6 +36,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     };
     try {
       const response = await call(request);
+      if (response.errors?.length) {
+        // The client sees these masked; the log keeps them whole, under the request id.
+        context?.log.warn({ subgraph, errors: response.errors }, 'subgraph answered with errors');
+      }
       return shapeSubgraphResponse(response, subgraph, exposure, query, variables);
     } catch (error) {
       const failure =

@@ -1,10 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { IDENTITY_HEADERS } from '../../platform/headers.ts';
+import {
+  HEDGED_REQUEST_HEADER,
+  IDENTITY_HEADERS,
+  REQUEST_DEADLINE_HEADER,
+  RETRY_ATTEMPT_HEADER,
+} from '../../platform/headers.ts';
 import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
 import type { GatewayContext } from '../context.ts';
 
 const NEVER_PROPAGATED = new Set([
   ...Object.values(IDENTITY_HEADERS),
+  // The transport sets these itself; a client's copy would lie to the subgraph.
+  REQUEST_DEADLINE_HEADER,
+  RETRY_ATTEMPT_HEADER,
+  HEDGED_REQUEST_HEADER,
   'authorization',
   'cookie',
   'host',

@@ -1,37 +1,87 @@
 import type { ServiceEndpointDefinition } from '@apollo/gateway';
+import type { Registry } from 'prom-client';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { breakerInterceptor, createBreakers } from './breaker.ts';
+import { createBudgets } from './budget.ts';
 import { SubgraphDataSource } from './data-source.ts';
+import { deadlineInterceptor } from './deadline.ts';
+import { dedupInterceptor } from './dedup.ts';
+import { hedgeInterceptor } from './hedge.ts';
 import { createAgentPool, createHttpCall } from './http.ts';
+import { createLatencies } from './latency.ts';
+import { createTransportMetrics } from './metrics.ts';
+import { createPolicies } from './policy.ts';
+import { retryInterceptor } from './retry.ts';
+import { canaryRouteInterceptor } from './route.ts';
 import { timeoutInterceptor } from './timeout.ts';
 import { compose, type Interceptor } from './types.ts';
 
 type GatewayConfig = PorticoConfig['gateway'];
 
-/** A subgraph's effective transport policy: its own settings over the defaults. */
-export function policyFor(config: GatewayConfig, subgraph: string) {
-  return { ...config.subgraphDefaults, ...config.subgraphs[subgraph] };
+export interface TransportOptions {
+  log?: Logger;
+  metrics?: Registry;
 }
 
 /**
- * The subgraph side of the gateway. State that must outlive a supergraph reload (connection pools,
- * and later breakers and budgets) lives here, not in the data sources, which @apollo/gateway
- * rebuilds on every schema change.
+ * The subgraph side of the gateway. Everything that must outlive a supergraph reload (connection
+ * pools, breakers, retry budgets, latency windows, in-flight calls) is created here once, not in
+ * the data sources, which @apollo/gateway rebuilds on every schema change.
  *
- *   data source -> timeout -> http (undici agent per subgraph)
+ * The order of the chain, outermost first, and why:
+ *
+ *   data source
+ *     -> route     picks the URL first: everything after it (dedup key, breaker, budget) is per target
+ *     -> deadline  what is left of the request's deadline; nothing left = not sent
+ *     -> dedup     after deadline, so each waiting caller keeps its own deadline
+ *     -> retry     one shared call is retried once, not once per waiting caller; spends the budget
+ *     -> breaker   sees every attempt, so retries against a dead subgraph open it and then stop
+ *     -> timeout   per attempt, and around the hedge, so a hedged attempt costs one timeout at most
+ *     -> hedge     a second copy of a slow attempt, from the same budget as retries
+ *     -> http      undici, one keep-alive pool per subgraph; every failure classified
  */
 export function createTransport(
   config: GatewayConfig,
   auth: Pick<PorticoConfig['auth'], 'strippedHeaderPrefix'>,
+  options: TransportOptions = {},
 ) {
-  const agents = createAgentPool((subgraph) => policyFor(config, subgraph).connections);
+  const policyFor = createPolicies(config);
+  const metrics = createTransportMetrics(options.metrics);
+  const budgets = createBudgets(policyFor);
+  const latencies = createLatencies();
+  const breakers = createBreakers(policyFor, (key, from, to) => {
+    metrics.circuit(key, to);
+    options.log?.warn({ subgraph: key, from, to }, 'subgraph circuit breaker changed state');
+  });
+  const agents = createAgentPool((subgraph) => policyFor(subgraph).connections);
   const interceptors: Interceptor[] = [
-    timeoutInterceptor((subgraph) => policyFor(config, subgraph).timeoutMs),
+    canaryRouteInterceptor(policyFor),
+    deadlineInterceptor(config.deadlineMarginMs),
+    dedupInterceptor((subgraph) => policyFor(subgraph).dedup),
+    retryInterceptor({
+      policyFor,
+      budgets,
+      onRetry: (request) => metrics.retry(request.subgraph, 'sent'),
+      onGiveUp: (request, reason) => {
+        metrics.retry(request.subgraph, reason);
+        request.context?.log.debug({ subgraph: request.subgraph, reason }, 'subgraph call not retried');
+      },
+    }),
+    breakerInterceptor(breakers),
+    timeoutInterceptor((subgraph) => policyFor(subgraph).timeoutMs),
+    hedgeInterceptor({
+      policyFor,
+      budgets,
+      latencies,
+      onHedge: (request) => metrics.hedge(request.subgraph),
+    }),
   ];
   const call = compose(createHttpCall(agents.agentFor), interceptors);
   const headers = { propagate: config.propagateHeaders, strippedPrefix: auth.strippedHeaderPrefix };
   return {
     buildService({ name, url }: ServiceEndpointDefinition) {
-      const policy = policyFor(config, name);
+      const policy = policyFor(name);
       return new SubgraphDataSource({
         subgraph: name,
         url: policy.url ?? url ?? '',

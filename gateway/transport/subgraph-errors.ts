@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { type ErrorCode, errorCatalogue, isErrorCode } from '../../platform/errors.ts';
-import { failedFieldPaths } from './error-paths.ts';
-import type { GatewayGraphQLResponse, SubgraphFailure } from './types.ts';
+import { entitiesFit, failedFieldPaths, placeErrors } from './error-paths.ts';
+import { type GatewayGraphQLResponse, SubgraphFailure } from './types.ts';
 
 /** Codes a subgraph may raise that mean the same to the client as they do to us. */
 const PASS_THROUGH = new Set<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_REQUEST', 'RATE_LIMITED']);
@@ -40,9 +40,9 @@ export function errorsForFailure(
 
 /**
  * Re-labels the errors a subgraph returned: our codes, the subgraph as `service`, messages and
- * extension keys only as the exposure policy allows. When the subgraph sent no data and errors
- * without paths (a request-level error), they are spread over the fields the fetch leaves null so
- * each null still has an error at its path.
+ * extension keys only as the exposure policy allows; then places them so each null field has an
+ * error at its true path (see placeErrors). An entity answer without a usable `_entities` list is
+ * dropped: with errors, they explain the nulls; without, the answer is a SUBGRAPH_ERROR.
  */
 export function shapeSubgraphResponse(
   response: GatewayGraphQLResponse,
@@ -51,8 +51,18 @@ export function shapeSubgraphResponse(
   query: string,
   variables: Record<string, unknown> | undefined,
 ): GatewayGraphQLResponse {
-  if (!response.errors || response.errors.length === 0) return response;
-  const shaped = response.errors.map((error): GraphQLFormattedError => {
+  const errors = response.errors ?? [];
+  const fits = entitiesFit(response.data, query, variables);
+  if (!fits && errors.length === 0) {
+    throw new SubgraphFailure(
+      'SUBGRAPH_ERROR',
+      subgraph,
+      'entity answer without a matching _entities list',
+      false,
+    );
+  }
+  if (errors.length === 0) return response;
+  const masked = errors.map((error): GraphQLFormattedError => {
     const raw = error.extensions?.code;
     const code: ErrorCode = isErrorCode(raw) && PASS_THROUGH.has(raw) ? raw : 'SUBGRAPH_ERROR';
     const extensions: Record<string, unknown> = {};
@@ -67,16 +77,6 @@ export function shapeSubgraphResponse(
     const message = exposure.exposeMessages ? error.message : messageFor(code, subgraph);
     return { message, ...(error.path ? { path: error.path } : {}), extensions };
   });
-  const noData = response.data === null || response.data === undefined;
-  if (noData && shaped.every((error) => !error.path)) {
-    const first = shaped[0]!;
-    const paths = failedFieldPaths(query, variables);
-    if (paths.length > 0) {
-      return {
-        ...response,
-        errors: paths.map((path) => ({ message: first.message, path, extensions: first.extensions })),
-      };
-    }
-  }
-  return { ...response, errors: shaped };
+  const data = fits ? response.data : null;
+  return { ...response, data, errors: placeErrors(masked, data, query, variables) };
 }

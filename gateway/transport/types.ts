@@ -19,6 +19,18 @@ export interface SubgraphRequest {
   context: GatewayContext | undefined;
   /** Aborted when the caller no longer needs the answer (deadline, hedge won). */
   signal?: AbortSignal;
+  /** Set by canary routing when the call goes to the subgraph's alternate URL. */
+  canary?: boolean;
+  /** Epoch ms by which this call must be answered; set by the deadline interceptor. */
+  deadline?: number;
+}
+
+/**
+ * Which state (breaker, budget, latency window) a call counts against: the subgraph, or its
+ * canary, so a broken canary never trips the breaker of the version everyone else uses.
+ */
+export function stateKey(request: Pick<SubgraphRequest, 'subgraph' | 'canary'>): string {
+  return request.canary ? `${request.subgraph}/canary` : request.subgraph;
 }
 
 export type SubgraphCall = (request: SubgraphRequest) => Promise<GatewayGraphQLResponse>;

@@ -1,18 +1,7 @@
 import { z } from 'zod';
+import { subgraphDefaultsSchema, subgraphTransport } from './subgraph-transport.ts';
 
-/** Per-subgraph transport policy; every key may be set under `defaults` or per subgraph. */
-export const subgraphTransport = z.strictObject({
-  /** Replaces the supergraph's routing URL (compose and tests point at other hosts). */
-  url: z.url().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  /** Keep-alive connections held open to this subgraph. */
-  connections: z.number().int().positive().optional(),
-  /** Let this subgraph's error messages reach clients (they are masked by default). */
-  exposeErrorMessages: z.boolean().optional(),
-  /** Extension keys of this subgraph's errors that may reach clients. */
-  exposeErrorExtensions: z.array(z.string().min(1)).optional(),
-});
-export type SubgraphTransportConfig = z.infer<typeof subgraphTransport>;
+export type { SubgraphTransportConfig } from './subgraph-transport.ts';
 
 export const gatewaySection = z
   .strictObject({
@@ -29,14 +18,15 @@ export const gatewaySection = z
      * hop-by-hop headers are never passed on, whatever this list says.
      */
     propagateHeaders: z.array(z.string().min(1).toLowerCase()).default(['accept-language']),
-    subgraphDefaults: subgraphTransport
-      .extend({
-        timeoutMs: z.number().int().positive().default(3_000),
-        connections: z.number().int().positive().default(64),
-        exposeErrorMessages: z.boolean().default(false),
-        exposeErrorExtensions: z.array(z.string().min(1)).default([]),
-      })
-      .prefault({}),
+    /**
+     * The longest any request may run. It caps a client's deadline (`x-request-deadline`, or
+     * `request-timeout` in ms) and is the deadline of a request that brings none.
+     */
+    maxRequestMs: z.number().int().positive().default(10_000),
+    /** Kept back from each subgraph call's share of the deadline, to merge and answer in time. */
+    deadlineMarginMs: z.number().int().min(0).default(20),
+    subgraphDefaults: subgraphDefaultsSchema,
+    /** Per-subgraph overrides of `subgraphDefaults`, key by key. */
     subgraphs: z.record(z.string(), subgraphTransport).default({}),
   })
   .prefault({});

@@ -1,0 +1,96 @@
+import { REQUEST_DEADLINE_HEADER } from '../../platform/headers.ts';
+import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
+import type { GatewayGraphQLResponse, Interceptor, SubgraphRequest } from './types.ts';
+
+/** Headers that differ per call without changing the answer; everything else is part of the key. */
+const PER_CALL = new Set([REQUEST_ID_HEADER, 'traceparent', 'tracestate', REQUEST_DEADLINE_HEADER]);
+
+function dedupKey(request: SubgraphRequest): string {
+  const identity = Object.entries(request.headers)
+    .filter(([name]) => !PER_CALL.has(name))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([request.subgraph, request.url, request.body, identity]);
+}
+
+interface Flight {
+  response: Promise<GatewayGraphQLResponse>;
+  /** Aborts the shared call; used only when every caller waiting on it has given up. */
+  controller: AbortController;
+  waiting: number;
+}
+
+/**
+ * In-flight deduplication: identical concurrent queries to a subgraph (same URL, body and
+ * forwarded identity, so one caller never sees an answer meant for another) share one call.
+ *
+ *   caller A ─┐
+ *   caller B ─┼─> one flight ──> retry -> breaker -> ... -> http
+ *   caller C ─┘   (aborted only when A, B and C have all given up)
+ *
+ * Each caller still waits only as long as its own deadline allows. The shared call carries the
+ * first caller's request id and deadline. Every caller but the first gets its own copy of the
+ * answer, because @apollo/gateway merges into the objects it is given.
+ */
+export function dedupInterceptor(enabledFor: (subgraph: string) => boolean): Interceptor {
+  const flights = new Map<string, Flight>();
+  const forget = (key: string, flight: Flight) => {
+    if (flights.get(key) === flight) flights.delete(key);
+  };
+  return (next) => (request) => {
+    if (request.isMutation || !enabledFor(request.subgraph)) return next(request);
+    const key = dedupKey(request);
+    const joined = flights.get(key);
+    if (joined) return wait(joined, request.signal, true, () => forget(key, joined));
+    const controller = new AbortController();
+    const flight: Flight = {
+      response: next({ ...request, signal: controller.signal }),
+      controller,
+      waiting: 0,
+    };
+    flights.set(key, flight);
+    const done = () => forget(key, flight);
+    flight.response.then(done, done);
+    return wait(flight, request.signal, false, done);
+  };
+}
+
+function wait(
+  flight: Flight,
+  signal: AbortSignal | undefined,
+  copy: boolean,
+  abandon: () => void,
+): Promise<GatewayGraphQLResponse> {
+  flight.waiting += 1;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const leave = () => {
+      if (settled) return false;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      flight.waiting -= 1;
+      return true;
+    };
+    const onAbort = () => {
+      if (!leave()) return;
+      if (flight.waiting === 0) {
+        // Nobody wants the answer any more: stop the call, and let no late caller join a dead flight.
+        abandon();
+        flight.controller.abort(signal?.reason);
+      }
+      reject(signal?.reason);
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    flight.response.then(
+      (response) => {
+        if (leave()) resolve(copy ? structuredClone(response) : response);
+      },
+      (error: unknown) => {
+        if (leave()) reject(error);
+      },
+    );
+  });
+}
