@@ -11,8 +11,11 @@ import {
   type SecurityRequirements,
 } from './authz/requirements.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
+import { installRequestLimitsHook } from './edge/request-limits.ts';
+import { limitRules, parseOptions } from './limits/rules.ts';
 import { anonymousAccessPlugin } from './plugins/auth.ts';
 import { fieldAuthorizationPlugin } from './plugins/field-authorization.ts';
+import { operationRequiredPlugin } from './plugins/operation-required.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { createTransport } from './transport/index.ts';
 
@@ -40,7 +43,8 @@ export function resolveAuth(config: Readonly<PorticoConfig>): PorticoConfig['aut
  * Builds the gateway without listening. The request runway, in order:
  *
  *   fastify (request id, body limit) -> auth hook (verify token)
- *     -> Apollo: parse, validate -> plugins (anonymous access ...) -> plan
+ *     -> request limits (batch, variables, tokens)
+ *     -> Apollo: parse, validate (query limits) -> plugins (anonymous access ...) -> plan
  *     -> transport per subgraph (headers, timeout, undici pool)
  */
 export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Service> {
@@ -75,12 +79,17 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
     GRAPHQL_PATH,
   );
+  installRequestLimitsHook(service.app, config.limits, GRAPHQL_PATH);
   await mountGraphQL<GatewayContext>({
     service,
     apollo: {
       gateway,
       introspection,
+      validationRules: limitRules(config.limits),
+      parseOptions: parseOptions(config.limits),
+      allowBatchedHttpRequests: config.limits.maxBatchOperations > 1,
       plugins: [
+        operationRequiredPlugin(),
         anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
         fieldAuthorizationPlugin(() => requirements),
       ],

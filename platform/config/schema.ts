@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authSection, devIssuerSection } from './auth.ts';
 import { gatewaySection } from './gateway.ts';
+import { limitsSection } from './limits.ts';
 import { runtimeSection } from './runtime.ts';
 
 /**
@@ -12,6 +13,7 @@ export const configSchema = z.strictObject({
   ...runtimeSection,
   gateway: gatewaySection,
   auth: authSection,
+  limits: limitsSection,
   devIssuer: devIssuerSection,
 });
 
