@@ -13,6 +13,8 @@ import {
 import { type GatewayContext, gatewayContext } from './context.ts';
 import { installRequestLimitsHook } from './edge/request-limits.ts';
 import { limitRules, parseOptions } from './limits/rules.ts';
+import { createPersistedQueries } from './persisted/index.ts';
+import { installSafelistHook } from './persisted/safelist.ts';
 import { anonymousAccessPlugin } from './plugins/auth.ts';
 import { fieldAuthorizationPlugin } from './plugins/field-authorization.ts';
 import { operationRequiredPlugin } from './plugins/operation-required.ts';
@@ -43,8 +45,8 @@ export function resolveAuth(config: Readonly<PorticoConfig>): PorticoConfig['aut
  * Builds the gateway without listening. The request runway, in order:
  *
  *   fastify (request id, body limit) -> auth hook (verify token)
- *     -> request limits (batch, variables, tokens)
- *     -> Apollo: parse, validate (query limits) -> plugins (anonymous access ...) -> plan
+ *     -> request limits (batch, variables, tokens) -> safelist (when on)
+ *     -> Apollo: APQ, parse, validate (query limits) -> plugins (anonymous access ...) -> plan
  *     -> transport per subgraph (headers, timeout, undici pool)
  */
 export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Service> {
@@ -56,6 +58,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const service = createService({ name: 'gateway', config, bodyLimit: config.gateway.maxBodyBytes });
   const auth = resolveAuth(config);
   const transport = createTransport(config.gateway, auth);
+  const persisted = createPersistedQueries(config, service.logger);
   let schemaId: string | null = null;
   let requirements: SecurityRequirements = { fields: new Map(), types: new Map() };
 
@@ -80,6 +83,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     GRAPHQL_PATH,
   );
   installRequestLimitsHook(service.app, config.limits, GRAPHQL_PATH);
+  if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
   await mountGraphQL<GatewayContext>({
     service,
     apollo: {
@@ -88,6 +92,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       validationRules: limitRules(config.limits),
       parseOptions: parseOptions(config.limits),
       allowBatchedHttpRequests: config.limits.maxBatchOperations > 1,
+      persistedQueries: persisted.apollo,
       plugins: [
         operationRequiredPlugin(),
         anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
@@ -101,6 +106,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   service.addReadinessCheck('supergraph', () => schemaId !== null);
   service.app.addHook('onClose', async () => {
     await transport.close();
+    await persisted.close();
   });
   return service;
 }

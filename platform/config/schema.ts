@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authSection, devIssuerSection } from './auth.ts';
 import { gatewaySection } from './gateway.ts';
 import { limitsSection } from './limits.ts';
+import { persistedQueriesSection } from './persisted-queries.ts';
 import { runtimeSection } from './runtime.ts';
 
 /**
@@ -14,6 +15,7 @@ export const configSchema = z.strictObject({
   gateway: gatewaySection,
   auth: authSection,
   limits: limitsSection,
+  persistedQueries: persistedQueriesSection,
   devIssuer: devIssuerSection,
 });
 
