@@ -11,28 +11,41 @@ export interface KeyValueStore {
 }
 
 /**
- * A bounded in-process store. Entries expire after their TTL; past `maxEntries` the least recently
- * used goes (a Map keeps insertion order, and a read re-inserts).
+ * A bounded in-process store. Entries expire after their TTL; past `maxBytes` (keys and values,
+ * counted as UTF-16 code units, close enough for a bound) the least recently used go first: a Map
+ * keeps insertion order, and a read re-inserts. A value larger than the whole bound is not kept.
  */
-export function memoryStore(maxEntries: number): KeyValueStore {
+export function memoryStore(maxBytes: number): KeyValueStore {
   const entries = new Map<string, { value: string; expiresAt: number }>();
+  let bytes = 0;
+  const remove = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return false;
+    entries.delete(key);
+    bytes -= key.length + entry.value.length;
+    return true;
+  };
   return {
     async get(key) {
       const entry = entries.get(key);
       if (!entry) return undefined;
-      entries.delete(key);
+      remove(key);
       if (entry.expiresAt <= Date.now()) return undefined;
       entries.set(key, entry);
+      bytes += key.length + entry.value.length;
       return entry.value;
     },
     async set(key, value, options) {
+      remove(key);
+      const size = key.length + value.length;
+      if (size > maxBytes) return;
       const ttl = options?.ttl;
-      entries.delete(key);
       entries.set(key, { value, expiresAt: ttl ? Date.now() + ttl * 1000 : Number.POSITIVE_INFINITY });
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      bytes += size;
+      while (bytes > maxBytes) remove(entries.keys().next().value!);
     },
     async delete(key) {
-      return entries.delete(key);
+      return remove(key);
     },
   };
 }

@@ -21,9 +21,9 @@ export function countTokens(query: string, max: number): number {
 
 /**
  * The limits that can be checked on the request as sent, before Apollo Server parses anything:
- * operations per batch (each item well-formed), size of the variables, and tokens (lexing stops at the limit, so a huge
- * or deeply nested query costs no more than `maxTokens` tokens). Apollo Server's parser keeps the
- * same token limit as a backstop for queries that arrive by APQ hash.
+ * operations per batch (each item well-formed), size of the variables, and tokens (lexing stops
+ * at the limit, so a huge or deeply nested query costs no more than `maxTokens` tokens). Apollo
+ * Server's parser keeps the same token limit as a backstop for queries that arrive by APQ hash.
  */
 export function installRequestLimitsHook(app: FastifyInstance, limits: Limits, path: string): void {
   app.addHook('preHandler', async (request) => {

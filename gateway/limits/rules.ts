@@ -27,9 +27,10 @@ function reject(limit: QueryLimit, max: number) {
 /**
  * The validation rules that enforce the query limits, so a query over a limit is refused after
  * validation and before any planning. Depth, aliases and directives are graphql-armor's rules;
- * the root-field cap is ours. Tokens are limited while parsing (see `parseOptions`), and field
- * suggestions are hidden by Apollo Server's own `hideSchemaDetailsFromClientErrors`, so armor's
- * versions of those two are off; cost limits belong with rate limiting (`@cost` / `@listSize`).
+ * the root-field cap is ours. Tokens are counted at the edge and while parsing (`parseOptions`),
+ * and field suggestions are hidden by Apollo Server's `hideSchemaDetailsFromClientErrors`, so
+ * armor's versions of those two are off; cost limits belong with rate limiting (`@cost`,
+ * `@listSize`).
  */
 export function limitRules(limits: Limits): ValidationRule[] {
   const armor = new ApolloArmor({

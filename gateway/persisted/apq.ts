@@ -4,12 +4,27 @@ import type { Logger } from '../../platform/logger.ts';
 import { createRedisClient } from '../../platform/redis.ts';
 import type { Safelist } from './safelist.ts';
 
-/** Distinct queries a gateway keeps in memory; each is a few KB at most (limits.maxTokens). */
-const LOCAL_ENTRIES = 10_000;
+/** Memory for registered queries per gateway, as Apollo Server's own default cache has. */
+const LOCAL_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Queries larger than this are served but not persisted. Ours are about 1 KB; within the token
+ * limit only long string literals make a query big, and those should not fill a shared store.
+ */
+const MAX_QUERY_BYTES = 64 * 1024;
 
 /** Apollo Server prefixes its APQ keys (`apq:<hash>`); the hash is what the manifest knows. */
 function hashOf(key: string): string {
   return key.slice(key.lastIndexOf(':') + 1);
+}
+
+function boundedEntries(store: KeyValueStore): KeyValueStore {
+  return {
+    ...store,
+    async set(key, value, options) {
+      if (Buffer.byteLength(value) <= MAX_QUERY_BYTES) await store.set(key, value, options);
+    },
+  };
 }
 
 /** Manifest operations are always known by their hash, whatever the store holds. */
@@ -34,7 +49,7 @@ export function createApqStore(
   safelist: Safelist | null,
 ): { store: KeyValueStore; close(): Promise<void> } {
   const { apq } = config.persistedQueries;
-  const local = memoryStore(LOCAL_ENTRIES);
+  const local = memoryStore(LOCAL_BYTES);
   let store = local;
   let close = async () => {};
   if (config.redisUrl) {
@@ -55,5 +70,6 @@ export function createApqStore(
       client.disconnect();
     };
   }
-  return { store: safelist ? manifestFirst(store, safelist) : store, close };
+  const bounded = boundedEntries(store);
+  return { store: safelist ? manifestFirst(bounded, safelist) : bounded, close };
 }

@@ -69,6 +69,15 @@ describe('automatic persisted queries', () => {
     expect(platform.subgraphRequests).toEqual([]);
   });
 
+  it('a very large query is served but not persisted', async () => {
+    const text = `{ models(family: "${'x'.repeat(70_000)}") { totalCount } }`;
+    const hash = sha256(text);
+    const served = await platform.query({ query: text, extensions: apq(hash) }, { token });
+    expect(served.body.data.models.totalCount).toBe(0);
+    const after = await platform.query({ extensions: apq(hash) }, { token });
+    expect(after.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
   it('a registered query is still held to auth: no token, no tenant', async () => {
     const result = await platform.query({ extensions: apq(sha256(query)) });
     expect(result.status).toBe(401);
