@@ -14,6 +14,10 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
     help: 'run one service: gateway, models, billing, metering, health, issuer',
   },
   compose: { run: async () => composeCommand, help: 'compose supergraph.yaml into supergraph.graphql' },
+  manifest: {
+    run: async () => (await import('./manifest.ts')).manifestCommand,
+    help: 'build the safelist of persisted operations: [--out <file>] [--check] [<glob> ...]',
+  },
   token: {
     run: async () => (await import('./token.ts')).tokenCommand,
     help: 'print a dev token: --sub <user> --tenant <tenant> [--scopes a,b] [--ttl 1h]',

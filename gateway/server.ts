@@ -11,8 +11,13 @@ import {
   type SecurityRequirements,
 } from './authz/requirements.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
+import { installRequestLimitsHook } from './edge/request-limits.ts';
+import { limitRules, parseOptions } from './limits/rules.ts';
+import { createPersistedQueries } from './persisted/index.ts';
+import { installSafelistHook } from './persisted/safelist.ts';
 import { anonymousAccessPlugin } from './plugins/auth.ts';
 import { fieldAuthorizationPlugin } from './plugins/field-authorization.ts';
+import { operationRequiredPlugin } from './plugins/operation-required.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { createTransport } from './transport/index.ts';
 
@@ -40,7 +45,8 @@ export function resolveAuth(config: Readonly<PorticoConfig>): PorticoConfig['aut
  * Builds the gateway without listening. The request runway, in order:
  *
  *   fastify (request id, body limit) -> auth hook (verify token)
- *     -> Apollo: parse, validate -> plugins (anonymous access ...) -> plan
+ *     -> request limits (batch, variables, tokens) -> safelist (when on)
+ *     -> Apollo: APQ, parse, validate (query limits) -> plugins (anonymous access ...) -> plan
  *     -> transport per subgraph (headers, route, deadline, dedup, retry, breaker, timeout,
  *        hedge, undici pool; see transport/index.ts)
  */
@@ -56,6 +62,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     log: service.logger,
     metrics: service.metrics,
   });
+  const persisted = createPersistedQueries(config, service.logger);
   let schemaId: string | null = null;
   let requirements: SecurityRequirements = { fields: new Map(), types: new Map() };
 
@@ -79,12 +86,19 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
     GRAPHQL_PATH,
   );
+  installRequestLimitsHook(service.app, config.limits, GRAPHQL_PATH);
+  if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
   await mountGraphQL<GatewayContext>({
     service,
     apollo: {
       gateway,
       introspection,
+      validationRules: limitRules(config.limits),
+      parseOptions: parseOptions(config.limits),
+      allowBatchedHttpRequests: config.limits.maxBatchOperations > 1,
+      persistedQueries: persisted.apollo,
       plugins: [
+        operationRequiredPlugin(),
         anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
         fieldAuthorizationPlugin(() => requirements),
       ],
@@ -96,6 +110,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   service.addReadinessCheck('supergraph', () => schemaId !== null);
   service.app.addHook('onClose', async () => {
     await transport.close();
+    await persisted.close();
   });
   return service;
 }

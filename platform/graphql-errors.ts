@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type ErrorCode, errorCatalogue, isErrorCode } from './errors.ts';
 
 /** Apollo Server's and @apollo/gateway's own codes, expressed in our catalogue. */
@@ -14,12 +14,34 @@ export const INTERNAL_MESSAGE =
   'Internal error; the request id in the x-request-id header locates the details in the logs.';
 
 /**
+ * Apollo Server re-labels errors raised inside its phases: a validation rule's error becomes
+ * GRAPHQL_VALIDATION_FAILED whatever its own code. When the error inside carries a catalogue code,
+ * we raised it on purpose (a query limit, say), and that code is the one the client must see.
+ */
+function codeRaisedByUs(error: unknown): string | undefined {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  return isErrorCode(code) ? code : undefined;
+}
+
+/**
+ * Apollo Server answers some malformed requests (an APQ hash that does not match the query, an
+ * unknown APQ version) with a 4xx status but no code. Those are the client's errors, not ours.
+ */
+function isUncodedClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * Maps every error onto the catalogue and strips what must not leave the process: stack traces,
  * `http` plumbing and the message of anything we did not raise on purpose. The full error is logged
  * separately (see the logging plugin), so nothing is lost.
  */
-export function formatClientError(formatted: GraphQLFormattedError, _error?: unknown): GraphQLFormattedError {
-  const raw = formatted.extensions?.code;
+export function formatClientError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  const raw =
+    codeRaisedByUs(error) ?? (isUncodedClientError(error) ? 'BAD_REQUEST' : formatted.extensions?.code);
   const code = isErrorCode(raw) ? raw : typeof raw === 'string' ? aliases[raw] : undefined;
   if (code === undefined || code === 'INTERNAL') {
     return {

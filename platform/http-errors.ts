@@ -36,9 +36,12 @@ export function installHttpErrorHandlers(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       request.log.info({ code: error.code, status }, error.message);
-      return reply
-        .code(status)
-        .send({ errors: [{ message: error.message, extensions: { code: codeFor(error) } }] });
+      // fastify's own message does not say what the limit is; the client needs it to split the request.
+      const message =
+        error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`
+          : error.message;
+      return reply.code(status).send({ errors: [{ message, extensions: { code: codeFor(error) } }] });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply

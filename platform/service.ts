@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
+import { clientErrorHandler } from './client-errors.ts';
 import type { PorticoConfig } from './config/schema.ts';
 import { installHttpErrorHandlers } from './http-errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -47,6 +48,7 @@ export function createService(options: CreateServiceOptions): Service {
       disableRequestLogging: (req: { url?: string }) => PROBES.has((req.url ?? '').split('?')[0] ?? ''),
     }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });

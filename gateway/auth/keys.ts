@@ -3,10 +3,13 @@ import {
   type CryptoKey,
   createLocalJWKSet,
   createRemoteJWKSet,
+  type ExportedJWKSCache,
   errors,
   type FlattenedJWSInput,
   type JSONWebKeySet,
+  type JWKSCacheInput,
   type JWSHeaderParameters,
+  jwksCache,
 } from 'jose';
 import { resolveFromRoot } from '../../platform/config/load.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
@@ -26,16 +29,22 @@ function isFetchFailure(error: unknown): boolean {
   return !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC';
 }
 
+function hasFetched(cache: JWKSCacheInput): cache is ExportedJWKSCache {
+  return typeof cache.uat === 'number';
+}
+
 /**
  * Where verification keys come from. A JWKS file is read once. A JWKS URL goes through jose's
  * remote key set (cached for `cacheMaxAgeSec`, refetched at once for an unknown `kid` but at most
- * once per `cooldownSec`), wrapped with one policy of ours:
+ * once per `cooldownSec`), wrapped with one policy of ours for when the endpoint fails:
  *
- *   fetch ok ............ remember the set as last good
- *   fetch fails ......... serve the last good set for up to `staleMaxAgeSec` after it was fetched,
- *                         and do not try the endpoint again for `retryAfterFailureSec` (so an
- *                         outage costs no request a timeout)
- *   nothing good ........ KeySetUnavailableError (503)
+ *   fetch ok ........... jose reports the set and its fetch time; it becomes the last good set
+ *   fetch fails ........ do not try the endpoint again for `retryAfterFailureSec` (an outage costs
+ *                        at most one request a timeout), and meanwhile verify with the last good set
+ *                        until `cacheMaxAgeSec + staleMaxAgeSec` after it was fetched
+ *   nothing usable ..... KeySetUnavailableError (503 + Retry-After): no good set, a set too old,
+ *                        or a kid the last good set lacks (the issuer may have rotated while we
+ *                        could not look; "try again" is the honest answer, not "bad token")
  */
 export function createKeyResolver(auth: PorticoConfig['auth'], log: Logger): KeyResolver {
   if (auth.jwksFile) {
@@ -45,40 +54,52 @@ export function createKeyResolver(auth: PorticoConfig['auth'], log: Logger): Key
   }
   if (!auth.jwksUrl) throw new Error('auth needs jwksUrl or jwksFile');
   const { jwks } = auth;
+  const fetched: JWKSCacheInput = {};
   const remote = createRemoteJWKSet(new URL(auth.jwksUrl), {
     cacheMaxAge: jwks.cacheMaxAgeSec * 1000,
     cooldownDuration: jwks.cooldownSec * 1000,
     timeoutDuration: jwks.timeoutMs,
+    [jwksCache]: fetched,
   });
-  let lastGood: { set: JSONWebKeySet; at: number; resolve: KeyResolver } | null = null;
+  const usableFor = (jwks.cacheMaxAgeSec + jwks.staleMaxAgeSec) * 1000;
+  let lastGood: { at: number; resolve: KeyResolver } | null = null;
   let downUntil = 0;
 
-  const fromLastGood = (header: JWSHeaderParameters, token: FlattenedJWSInput, cause: unknown) => {
-    if (lastGood && Date.now() - lastGood.at <= jwks.staleMaxAgeSec * 1000)
-      return lastGood.resolve(header, token);
-    throw new KeySetUnavailableError(`signing keys unavailable: ${(cause as Error)?.message ?? cause}`);
+  const remember = () => {
+    if (hasFetched(fetched) && fetched.uat !== lastGood?.at) {
+      lastGood = { at: fetched.uat, resolve: createLocalJWKSet(fetched.jwks) };
+    }
+  };
+
+  const fromLastGood = async (header: JWSHeaderParameters, token: FlattenedJWSInput, cause: string) => {
+    if (!lastGood || Date.now() - lastGood.at > usableFor) {
+      throw new KeySetUnavailableError(`signing keys unavailable: ${cause}`);
+    }
+    try {
+      return await lastGood.resolve(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) {
+        throw new KeySetUnavailableError(`kid not in the last good key set while ${cause}`);
+      }
+      throw error;
+    }
   };
 
   return async (header, token) => {
-    if (Date.now() < downUntil)
-      return fromLastGood(header, token, new Error('JWKS endpoint recently failed'));
+    if (Date.now() < downUntil) return fromLastGood(header, token, 'the JWKS endpoint recently failed');
     try {
       const key = await remote(header, token);
-      const set = remote.jwks();
-      if (set && (!lastGood || lastGood.set !== set)) {
-        lastGood = { set, at: Date.now(), resolve: createLocalJWKSet(set) };
-      } else if (lastGood && remote.fresh) {
-        lastGood.at = Date.now();
-      }
+      remember();
       return key;
     } catch (error) {
+      remember();
       if (!isFetchFailure(error)) throw error;
       downUntil = Date.now() + jwks.retryAfterFailureSec * 1000;
       log.warn(
-        { err: error, jwksUrl: auth.jwksUrl, staleFor: lastGood ? Date.now() - lastGood.at : null },
-        'JWKS fetch failed; using the last good key set',
+        { err: error, jwksUrl: auth.jwksUrl, lastGoodAgeMs: lastGood ? Date.now() - lastGood.at : null },
+        'JWKS fetch failed; verifying with the last good key set',
       );
-      return fromLastGood(header, token, error);
+      return fromLastGood(header, token, `the JWKS fetch failed (${(error as Error).message})`);
     }
   };
 }

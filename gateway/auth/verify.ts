@@ -21,7 +21,7 @@ export class TokenRejectedError extends Error {
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'token expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.reason === 'missing') return `token lacks the required "${error.claim}" claim`;
+    if (error.reason === 'missing') return `token lacks the required ${error.claim} claim`;
     switch (error.claim) {
       case 'aud':
         return 'wrong audience';
@@ -32,7 +32,7 @@ function describe(error: unknown): string {
       case 'iat':
         return 'token issued in the future';
       default:
-        return `claim "${error.claim}" is invalid`;
+        return `claim ${error.claim} is invalid`;
     }
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return 'signing algorithm not allowed';
@@ -72,9 +72,13 @@ export function createTokenVerifier(auth: PorticoConfig['auth'], keys: KeyResolv
       if (error instanceof errors.JOSEError) throw new TokenRejectedError(describe(error));
       throw error;
     }
+    // requiredClaims only asks for presence: an empty subject would be an identity of no one.
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+      throw new TokenRejectedError('token has an empty sub claim');
+    }
     const tenant = payload[auth.claims.tenant];
     return {
-      subject: payload.sub!,
+      subject: payload.sub,
       tenant: typeof tenant === 'string' && tenant.length > 0 ? tenant : null,
       scopes: scopesFrom(payload[auth.claims.scopes]),
       expiresAt: payload.exp! * 1000,

@@ -9,6 +9,7 @@ import {
   GraphQLSkipDirective,
   getDirectiveValues,
   getNamedType,
+  getVariableValues,
   isCompositeType,
   isInterfaceType,
   isObjectType,
@@ -61,11 +62,16 @@ function satisfied(requirement: Requirement, caller: Caller): string | null {
   return null;
 }
 
+/**
+ * Whether `@skip` / `@include` keep a selection, with the operation's coerced variables. When the
+ * variables do not coerce, the selection counts as included: the request fails on its variables
+ * anyway, and deciding "included" can only deny more, never less.
+ */
 function included(
   node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1],
-  variables: Record<string, unknown>,
+  variables: Record<string, unknown> | undefined,
 ): boolean {
-  if (!node.directives?.length) return true;
+  if (!node.directives?.length || !variables) return true;
   if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
@@ -80,10 +86,14 @@ export function authorize(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
+  inputs: Record<string, unknown>,
   requirements: SecurityRequirements,
   caller: Caller,
 ): Decision | null {
+  // Defaults applied and values coerced as execution will see them; raw request variables miss
+  // defaults (`$withModels: Boolean = true`) and would make getDirectiveValues throw.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], inputs);
+  const variables = coerced.errors ? undefined : coerced.coerced;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -121,8 +131,11 @@ export function authorize(
       if (!field) continue;
       const coordinate = `${parent.name}.${name}`;
       const named = getNamedType(field.type);
-      const requirement = requirements.fields.get(coordinate) ?? requirements.types.get(named.name);
-      const reason = requirement ? satisfied(requirement, caller) : null;
+      // A field's own requirement and its type's both apply.
+      const reason =
+        [requirements.fields.get(coordinate), requirements.types.get(named.name)]
+          .map((requirement) => (requirement ? satisfied(requirement, caller) : null))
+          .find((denied) => denied !== null) ?? null;
       const here = [...pattern, { key, type: field.type }];
       if (reason) {
         denials.push({ pattern: here, coordinate, reason });

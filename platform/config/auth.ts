@@ -29,7 +29,10 @@ export const authSection = z
         /** At most one refetch per this period, even when tokens with unknown key ids keep arriving. */
         cooldownSec: z.number().int().min(0).default(30),
         timeoutMs: z.number().int().positive().default(2_000),
-        /** While the JWKS endpoint is down, the last good key set keeps serving this long. */
+        /**
+         * While the JWKS endpoint is down, the last good key set keeps serving this long past its
+         * cache age; after that, requests with a token answer 503 until the endpoint is back.
+         */
         staleMaxAgeSec: z.number().int().min(0).default(3_600),
         /** After a failed fetch, wait this long before trying the endpoint again (requests are not held up). */
         retryAfterFailureSec: z.number().int().positive().default(15),
@@ -44,7 +47,7 @@ export const authSection = z
     /** Root fields a caller without a token may query (everything else answers 401). */
     anonymousRootFields: z.array(z.string().min(1)).default(['health']),
     /** Client headers stripped at the edge besides the identity headers the gateway sets itself. */
-    strippedHeaderPrefix: z.string().min(1).default('x-portico-'),
+    strippedHeaderPrefix: z.string().min(1).toLowerCase().default('x-portico-'),
   })
   .prefault({});
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { authSection, devIssuerSection } from './auth.ts';
 import { gatewaySection } from './gateway.ts';
+import { limitsSection } from './limits.ts';
+import { persistedQueriesSection } from './persisted-queries.ts';
 import { runtimeSection } from './runtime.ts';
 
 /**
@@ -12,6 +14,8 @@ export const configSchema = z.strictObject({
   ...runtimeSection,
   gateway: gatewaySection,
   auth: authSection,
+  limits: limitsSection,
+  persistedQueries: persistedQueriesSection,
   devIssuer: devIssuerSection,
 });
 

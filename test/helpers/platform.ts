@@ -19,15 +19,36 @@ export interface TokenClaims {
   ttl?: string;
 }
 
+export type QueryOptions = { token?: string; headers?: Record<string, string> };
+
+/** A request a started subgraph received, recorded before it is handled. */
+export interface SubgraphRequest {
+  subgraph: SubgraphName;
+  requestId: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  /** The query the gateway sent (its plan's fetch for this subgraph). */
+  query: string | undefined;
+}
+
+export interface TestGateway {
+  url: string;
+  config: Readonly<PorticoConfig>;
+  query(payload: unknown, options?: QueryOptions): Promise<GraphQLResult>;
+}
+
 export interface TestPlatform {
   gatewayUrl: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   config: Readonly<PorticoConfig>;
+  /** Every request the started subgraphs received, in order; tests may empty it. */
+  subgraphRequests: SubgraphRequest[];
   token(claims?: TokenClaims): Promise<string>;
-  query(
-    payload: unknown,
-    options?: { token?: string; headers?: Record<string, string> },
-  ): Promise<GraphQLResult>;
+  query(payload: unknown, options?: QueryOptions): Promise<GraphQLResult>;
+  /**
+   * Another gateway over the same subgraphs and issuer, with its own overrides (production
+   * settings, safelist mode, a shared Redis ...); closed with the platform.
+   */
+  addGateway(overrides?: Record<string, unknown>): Promise<TestGateway>;
   close(): Promise<void>;
 }
 
@@ -67,6 +88,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const issuerUrl = await issuer.listen(0, '127.0.0.1');
 
   const subgraphUrls: Partial<Record<SubgraphName, string>> = { ...options.subgraphUrls };
+  const subgraphRequests: SubgraphRequest[] = [];
   for (const name of subgraphNames) {
     if (subgraphUrls[name]) continue;
     if (options.without?.includes(name)) {
@@ -74,30 +96,55 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       continue;
     }
     const service = await buildSubgraphService(name, testConfig(options.subgraphOverrides?.[name] ?? {}));
+    // Recorded on arrival, so even a request the subgraph cannot parse is counted; the query is
+    // added once the body is read.
+    const recorded = new WeakMap<object, SubgraphRequest>();
+    service.app.addHook('onRequest', async (request) => {
+      if (!request.url.startsWith('/graphql')) return;
+      const requestId = request.headers['x-request-id'];
+      const entry: SubgraphRequest = {
+        subgraph: name,
+        requestId: typeof requestId === 'string' ? requestId : undefined,
+        headers: { ...request.headers },
+        query: undefined,
+      };
+      recorded.set(request, entry);
+      subgraphRequests.push(entry);
+    });
+    service.app.addHook('preHandler', async (request) => {
+      const entry = recorded.get(request);
+      const query = (request.body as { query?: unknown } | undefined)?.query;
+      if (entry && typeof query === 'string') entry.query = query;
+    });
     services.push(service);
     subgraphUrls[name] = `${await service.listen(0, '127.0.0.1')}/graphql`;
   }
-  const overrides = options.gateway ?? {};
-  const gatewayOverrides = (overrides.gateway ?? {}) as Record<string, unknown>;
-  const perSubgraph = (gatewayOverrides.subgraphs ?? {}) as Record<string, Record<string, unknown>>;
-  const config = testConfig({
-    ...overrides,
-    devIssuer: { keyFile },
-    auth: { ...((overrides.auth as object) ?? {}), jwksUrl: `${issuerUrl}/.well-known/jwks.json` },
-    gateway: {
-      watchSupergraph: false,
-      ...gatewayOverrides,
-      subgraphs: Object.fromEntries(
-        subgraphNames.map((name) => [
-          name,
-          { ...perSubgraph[name], url: perSubgraph[name]?.url ?? subgraphUrls[name] },
-        ]),
-      ),
-    },
-  });
-  const gateway = await buildGateway(config);
-  services.push(gateway);
-  const gatewayUrl = `${await gateway.listen(0, '127.0.0.1')}/graphql`;
+  const issuerJwks = `${issuerUrl}/.well-known/jwks.json`;
+  const addGateway = async (overrides: Record<string, unknown> = {}): Promise<TestGateway> => {
+    const gatewayOverrides = (overrides.gateway ?? {}) as Record<string, unknown>;
+    const perSubgraph = (gatewayOverrides.subgraphs ?? {}) as Record<string, Record<string, unknown>>;
+    const config = testConfig({
+      ...overrides,
+      devIssuer: { keyFile },
+      auth: { jwksUrl: issuerJwks, ...((overrides.auth as object) ?? {}) },
+      gateway: {
+        watchSupergraph: false,
+        ...gatewayOverrides,
+        subgraphs: Object.fromEntries(
+          subgraphNames.map((name) => [
+            name,
+            { ...perSubgraph[name], url: perSubgraph[name]?.url ?? subgraphUrls[name] },
+          ]),
+        ),
+      },
+    });
+    const gateway = await buildGateway(config);
+    services.push(gateway);
+    const url = `${await gateway.listen(0, '127.0.0.1')}/graphql`;
+    return { url, config, query: (payload, queryOptions) => postGraphQL(url, payload, queryOptions) };
+  };
+  const main = await addGateway(options.gateway);
+  const { config, url: gatewayUrl } = main;
   const key = await loadOrCreateDevKey(keyFile);
 
   const token = (claims: TokenClaims = {}) =>
@@ -121,8 +168,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     gatewayUrl,
     subgraphUrls,
     config,
+    subgraphRequests,
     token,
-    query: (payload, queryOptions) => postGraphQL(gatewayUrl, payload, queryOptions),
+    query: main.query,
+    addGateway,
     async close() {
       for (const service of services.reverse()) await service.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,97 @@
+import type { FastifyRequest } from 'fastify';
+
+/** One GraphQL operation of a request, as far as the edge needs to read it before Apollo Server. */
+export interface RequestedOperation {
+  /** The query text, when it is a string (anything else is Apollo Server's to refuse). */
+  query: string | undefined;
+  operationName: string | undefined;
+  /** The APQ hash (`extensions.persistedQuery.sha256Hash`), when one is sent. */
+  persistedHash: string | undefined;
+  /** Size of `variables` as sent, in bytes of JSON. */
+  variablesBytes: number;
+}
+
+export interface RequestedOperations {
+  batch: boolean;
+  /** Items of a batch (1 otherwise), well-formed or not. */
+  size: number;
+  operations: RequestedOperation[];
+  /** For a batch: why an item is malformed, by position (see malformedItem). */
+  malformed: { index: number; problem: string }[];
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function single(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function hashOf(extensions: unknown): string | undefined {
+  if (typeof extensions === 'string') {
+    try {
+      return hashOf(JSON.parse(extensions));
+    } catch {
+      return undefined;
+    }
+  }
+  const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
+  return isRecord(persisted) ? single(persisted.sha256Hash) : undefined;
+}
+
+function bytesOf(variables: unknown): number {
+  if (variables === undefined || variables === null) return 0;
+  return Buffer.byteLength(typeof variables === 'string' ? variables : JSON.stringify(variables));
+}
+
+function fromRecord(record: Json): RequestedOperation {
+  return {
+    query: single(record.query),
+    operationName: single(record.operationName),
+    persistedHash: hashOf(record.extensions),
+    variablesBytes: bytesOf(record.variables),
+  };
+}
+
+const absent = (value: unknown) => value === undefined || value === null;
+
+/**
+ * What is wrong with one item of a batch, in the terms Apollo Server checks a POST body. Apollo
+ * Server runs a batch's items in parallel and, when one of them is malformed, answers the whole
+ * batch with that one error after the others have run (a mutation among them included). So a
+ * batch is only let through when every item is well-formed.
+ */
+function malformedItem(item: unknown): string | null {
+  if (!isRecord(item) || Object.keys(item).length === 0) return 'not a non-empty JSON object';
+  if (!absent(item.query) && typeof item.query !== 'string') return '`query` must be a string';
+  if (!absent(item.operationName) && typeof item.operationName !== 'string')
+    return '`operationName` must be a string';
+  if (!absent(item.variables) && !isRecord(item.variables)) return '`variables` must be an object';
+  if (!absent(item.extensions) && !isRecord(item.extensions)) return '`extensions` must be an object';
+  return null;
+}
+
+/**
+ * The operations of a GraphQL-over-HTTP request: the query string of a GET, the JSON object of a
+ * POST, or each object of a POST batch (a JSON array). Null when there is nothing readable (a
+ * text/plain body, no body): Apollo Server answers those with its own 400.
+ */
+export function requestedOperations(request: FastifyRequest): RequestedOperations | null {
+  if (request.method === 'GET') {
+    return isRecord(request.query)
+      ? { batch: false, size: 1, operations: [fromRecord(request.query)], malformed: [] }
+      : null;
+  }
+  const body = request.body;
+  if (Array.isArray(body)) {
+    const malformed = body.flatMap((item, index) => {
+      const problem = malformedItem(item);
+      return problem ? [{ index, problem }] : [];
+    });
+    return { batch: true, size: body.length, operations: body.filter(isRecord).map(fromRecord), malformed };
+  }
+  return isRecord(body) ? { batch: false, size: 1, operations: [fromRecord(body)], malformed: [] } : null;
+}
