@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authSection, devIssuerSection } from './auth.ts';
 import { gatewaySection } from './gateway.ts';
 import { runtimeSection } from './runtime.ts';
+import { schemaCheckSection } from './schema-check.ts';
 
 /**
  * The shape of `portico.yaml`. Each section lives in its own file next to this one; adding a
@@ -13,6 +14,7 @@ export const configSchema = z.strictObject({
   gateway: gatewaySection,
   auth: authSection,
   devIssuer: devIssuerSection,
+  schemaCheck: schemaCheckSection,
 });
 
 export type PorticoConfig = z.infer<typeof configSchema>;
