@@ -22,7 +22,11 @@ for (const script of scripts) {
   process.stdout.write(`\n=== ${script} ===\n`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${script}`], {
     stdio: 'inherit',
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', PORTICO_TEST_LOG: process.env.PORTICO_TEST_LOG ?? 'silent' },
+    env: {
+      ...process.env,
+      APOLLO_TELEMETRY_DISABLED: 'true',
+      PORTICO_TEST_LOG: process.env.PORTICO_TEST_LOG ?? 'silent',
+    },
   });
   if (result.status !== 0) failed += 1;
 }
