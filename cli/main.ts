@@ -14,6 +14,10 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
     help: 'run one service: gateway, models, billing, metering, health, issuer',
   },
   compose: { run: async () => composeCommand, help: 'compose supergraph.yaml into supergraph.graphql' },
+  schema: {
+    run: async () => (await import('./schema/command.ts')).schemaCommand,
+    help: 'schema check: compose, diff against the committed supergraph, name the operations a change breaks',
+  },
   token: {
     run: async () => (await import('./token.ts')).tokenCommand,
     help: 'print a dev token: --sub <user> --tenant <tenant> [--scopes a,b] [--ttl 1h]',
