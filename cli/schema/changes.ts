@@ -41,8 +41,10 @@ const fallbackReasons: Record<string, string> = {
  * the level ("... is a breaking change."), the advice that follows is kept too.
  */
 function oneLine(reason: string | undefined, level: ChangeLevel, type: string): string {
-  if (level === 'safe') return safeReason;
-  if (!reason) return fallbackReasons[type] ?? `A ${level} change to what clients may send or receive.`;
+  if (!reason)
+    return level === 'safe'
+      ? safeReason
+      : (fallbackReasons[type] ?? `A ${level} change to what clients may send or receive.`);
   const sentences = reason
     .replace(/\s+/g, ' ')
     .trim()

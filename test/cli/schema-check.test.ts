@@ -279,6 +279,10 @@ describe('portico schema check', () => {
       expect(bad.err).toContain('clients/ios.json: expected an apollo-persisted-query-manifest');
       fixture.write('clients/ios.json', '{"h1": "query { health { status } }"}');
       expect((await fixture.check()).code).toBe(0);
+      fixture.edit('portico.yaml', 'manifests: [clients/ios.json]', 'manifest: [clients/ios.json]');
+      const typo = await fixture.check();
+      expect(typo.code).toBe(2);
+      expect(typo.err).toContain('unknown key schemaCheck.manifest');
 
       const format = await fixture.check('--format', 'html');
       expect(format.code).toBe(2);
