@@ -264,9 +264,9 @@ describe('portico schema check', () => {
       const outside = await fixture.check('--base', 'HEAD');
       expect(outside.code).toBe(2);
       expect(outside.err).toMatch(/^error: --base HEAD: .* is not in a git repository$/);
-      const option = await fixture.check('--base=--output=/tmp/x');
+      const option = await fixture.check('--base=--output=x.txt');
       expect(option.code).toBe(2);
-      expect(option.err).toBe('error: --base: "--output=/tmp/x" is not a git ref');
+      expect(option.err).toBe('error: --base: "--output=x.txt" is not a git ref');
     });
 
     it('a missing supergraph.graphql, a missing manifest, an unreadable manifest, a bad --format', async () => {
