@@ -18,6 +18,10 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
     run: async () => (await import('./manifest.ts')).manifestCommand,
     help: 'build the safelist of persisted operations: [--out <file>] [--check] [<glob> ...]',
   },
+  schema: {
+    run: async () => (await import('./schema/command.ts')).schemaCommand,
+    help: 'schema check: compose, diff against the committed supergraph, name the operations a change breaks',
+  },
   token: {
     run: async () => (await import('./token.ts')).tokenCommand,
     help: 'print a dev token: --sub <user> --tenant <tenant> [--scopes a,b] [--ttl 1h]',

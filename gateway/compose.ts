@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { type GraphQLError, parse, Source } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -88,16 +88,21 @@ export function readSupergraphConfig(path: string): {
   return { federationVersion: parsed.data.federation_version, subgraphs };
 }
 
-function problem(
-  error: { message: string; extensions?: Record<string, unknown> },
-  names: string[],
-): CompositionProblem {
+/**
+ * The subgraph an error is about: the `[name]` prefix composition puts on per-subgraph errors, else
+ * the sources of the error's nodes (each subgraph is parsed as a Source named after it), joined
+ * when several subgraphs disagree (a field sharing or type conflict).
+ */
+function problem(error: GraphQLError, names: string[]): CompositionProblem {
   const tagged = /^\[([^\]]+)\]\s*/.exec(error.message);
-  const subgraph = tagged && names.includes(tagged[1]!) ? tagged[1]! : null;
+  const prefixed = tagged && names.includes(tagged[1]!) ? tagged[1]! : null;
+  const sources = [...new Set((error.nodes ?? []).map((node) => node.loc?.source.name))].filter(
+    (name): name is string => name !== undefined && names.includes(name),
+  );
   return {
-    subgraph,
+    subgraph: prefixed ?? (sources.length > 0 ? sources.sort().join(', ') : null),
     code: typeof error.extensions?.code === 'string' ? error.extensions.code : 'COMPOSITION_ERROR',
-    message: tagged && subgraph ? error.message.slice(tagged[0].length) : error.message,
+    message: tagged && prefixed ? error.message.slice(tagged[0].length) : error.message,
   };
 }
 
@@ -107,7 +112,9 @@ export function composeSubgraphs(subgraphs: SubgraphSource[]): CompositionOutcom
   const syntax: CompositionProblem[] = [];
   const services = subgraphs.flatMap((subgraph) => {
     try {
-      return [{ name: subgraph.name, url: subgraph.url, typeDefs: parse(subgraph.sdl) }];
+      return [
+        { name: subgraph.name, url: subgraph.url, typeDefs: parse(new Source(subgraph.sdl, subgraph.name)) },
+      ];
     } catch (error) {
       syntax.push({ subgraph: subgraph.name, code: 'INVALID_GRAPHQL', message: (error as Error).message });
       return [];

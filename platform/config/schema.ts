@@ -4,6 +4,7 @@ import { gatewaySection } from './gateway.ts';
 import { limitsSection } from './limits.ts';
 import { persistedQueriesSection } from './persisted-queries.ts';
 import { runtimeSection } from './runtime.ts';
+import { schemaCheckSection } from './schema-check.ts';
 
 /**
  * The shape of `portico.yaml`. Each section lives in its own file next to this one; adding a
@@ -17,6 +18,7 @@ export const configSchema = z.strictObject({
   limits: limitsSection,
   persistedQueries: persistedQueriesSection,
   devIssuer: devIssuerSection,
+  schemaCheck: schemaCheckSection,
 });
 
 export type PorticoConfig = z.infer<typeof configSchema>;
