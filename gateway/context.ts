@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { VerifiedIdentity } from './auth/verify.ts';
-import { type DeadlineLimits, requestDeadline } from './deadline.ts';
+import { type DeadlineLimits, requestDeadline } from '../platform/deadline.ts';
 
 /**
  * Per-request state of the gateway, made once by the context function and read by the plugins and

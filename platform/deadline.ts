@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { codedError } from '../platform/errors.ts';
-import { RELATIVE_TIMEOUT_HEADER, REQUEST_DEADLINE_HEADER } from '../platform/headers.ts';
+import { codedError } from './errors.ts';
+import { RELATIVE_TIMEOUT_HEADER, REQUEST_DEADLINE_HEADER } from './headers.ts';
 
 export interface DeadlineLimits {
   /** The gateway's own maximum for any request, in ms. */
