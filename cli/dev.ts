@@ -9,7 +9,7 @@ import { EXAMPLE_QUERY } from './example-query.ts';
 import type { CommandIO } from './io.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
-/** What `npm start` runs, in start order. BFFs join the list as they are built. */
+/** What `npm start` runs, in start order. */
 export const platformServices: ServiceName[] = [
   'issuer',
   'models',
@@ -17,7 +17,11 @@ export const platformServices: ServiceName[] = [
   'metering',
   'health',
   'gateway',
+  'web',
+  'mobile',
+  'cli',
 ];
+const bffs = new Set<string>(['web', 'mobile', 'cli']);
 const optional = new Set<string>(['models', 'billing', 'metering', 'health']);
 
 const usage = 'usage: portico dev [--without <subgraph>]... [--delay <subgraph>=<ms>]... [--verbose]';
@@ -119,6 +123,7 @@ export async function devCommand(argv: string[], io: CommandIO): Promise<number>
         env[`PORTICO_SUBGRAPH_${subgraph.toUpperCase()}_URL`] =
           `http://127.0.0.1:${config.ports[subgraph as ServiceName]}/graphql`;
     }
+    if (bffs.has(name)) env.PORTICO_GATEWAY_URL = `http://127.0.0.1:${config.ports.gateway}/graphql`;
     const delay = options.delays.get(name);
     if (delay !== undefined) env.PORTICO_FAULT_DELAY_MS = String(delay);
     const child = spawn(process.execPath, ['--import', tsx, entry, 'serve', name], {

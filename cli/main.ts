@@ -14,6 +14,10 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
     help: 'run one service: gateway, models, billing, metering, health, issuer',
   },
   compose: { run: async () => composeCommand, help: 'compose supergraph.yaml into supergraph.graphql' },
+  codegen: {
+    run: async () => (await import('./codegen.ts')).codegenCommand,
+    help: "typed documents for each BFF's gateway operations: [--check]",
+  },
   manifest: {
     run: async () => (await import('./manifest.ts')).manifestCommand,
     help: 'build the safelist of persisted operations: [--out <file>] [--check] [<glob> ...]',

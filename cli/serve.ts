@@ -9,6 +9,9 @@ const subgraphs = new Set<string>(['models', 'billing', 'metering', 'health']);
 const builders: Record<string, (config: ReturnType<typeof loadConfig>) => Promise<Service>> = {
   gateway: async (config) => (await import('../gateway/server.ts')).buildGateway(config),
   issuer: async (config) => (await import('../issuer/server.ts')).buildIssuer(config),
+  web: async (config) => (await import('../bffs/web/server.ts')).buildWebBff(config),
+  mobile: async (config) => (await import('../bffs/mobile/server.ts')).buildMobileBff(config),
+  cli: async (config) => (await import('../bffs/cli/server.ts')).buildCliBff(config),
 };
 
 /**

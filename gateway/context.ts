@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { VerifiedIdentity } from './auth/verify.ts';
 import { type DeadlineLimits, requestDeadline } from '../platform/deadline.ts';
+import { inboundTrace } from '../platform/trace.ts';
+import type { VerifiedIdentity } from './auth/verify.ts';
 
 /**
  * Per-request state of the gateway, made once by the context function and read by the plugins and
@@ -30,17 +31,10 @@ declare module 'fastify' {
   }
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** The context function for Apollo Server; throws BAD_REQUEST (400) on an unreadable deadline header. */
 export function gatewayContext(limits: DeadlineLimits) {
   return async (request: FastifyRequest, reply?: FastifyReply): Promise<GatewayContext> => {
-    const traceparent = single(request.headers.traceparent);
-    const valid = traceparent !== undefined && TRACEPARENT.test(traceparent);
+    const trace = inboundTrace(request.headers);
     // Counted from arrival, not from here: body parsing and token checks spend the client's budget too.
     const receivedAt = Date.now() - (reply?.elapsedTime ?? 0);
     return {
@@ -48,8 +42,7 @@ export function gatewayContext(limits: DeadlineLimits) {
       log: request.log,
       identity: request.identity ?? null,
       clientHeaders: request.headers,
-      traceparent: valid ? traceparent : undefined,
-      tracestate: valid ? single(request.headers.tracestate) : undefined,
+      ...trace,
       receivedAt,
       deadline: requestDeadline(request.headers, receivedAt, limits),
     };

@@ -136,3 +136,20 @@ export function codedError(code: ErrorCode, message: string, options: CodedError
   }
   return new GraphQLError(message, { path: options.path, extensions });
 }
+
+/**
+ * An error for one field of an answer that is otherwise served. It carries no HTTP status: Apollo
+ * Server would apply one thrown from a resolver to the whole response.
+ */
+export function fieldError(
+  code: ErrorCode,
+  message: string,
+  options: Omit<CodedErrorOptions, 'status' | 'headers'> = {},
+): GraphQLError {
+  const extensions: Record<string, unknown> = { code, ...options.extensions };
+  if (options.service !== undefined) extensions.service = options.service;
+  if (options.service !== undefined || options.retryable !== undefined) {
+    extensions.retryable = options.retryable ?? errorCatalogue[code].retryable;
+  }
+  return new GraphQLError(message, { path: options.path, extensions });
+}

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   HEDGED_REQUEST_HEADER,
   IDENTITY_HEADERS,
@@ -6,6 +5,7 @@ import {
   RETRY_ATTEMPT_HEADER,
 } from '../../platform/headers.ts';
 import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
+import { childTraceparent } from '../../platform/trace.ts';
 import type { GatewayContext } from '../context.ts';
 
 const NEVER_PROPAGATED = new Set([
@@ -28,16 +28,6 @@ const NEVER_PROPAGATED = new Set([
   'trailer',
   'proxy-authorization',
 ]);
-
-/** A W3C traceparent for a subgraph call: the client's trace continues, with a span id of ours. */
-export function childTraceparent(parent: string | undefined): string {
-  const span = randomBytes(8).toString('hex');
-  if (parent) {
-    const [version, traceId, , flags] = parent.split('-');
-    return `${version}-${traceId}-${span}-${flags}`;
-  }
-  return `00-${randomBytes(16).toString('hex')}-${span}-01`;
-}
 
 export interface HeaderRules {
   propagate: readonly string[];

@@ -29,6 +29,7 @@ export const envOverrides: readonly Override[] = [
   { env: 'PORTICO_JWKS_URL', path: ['auth', 'jwksUrl'], parse: asString },
   { env: 'PORTICO_JWKS_FILE', path: ['auth', 'jwksFile'], parse: asString },
   { env: 'PORTICO_SUPERGRAPH', path: ['gateway', 'supergraphPath'], parse: asString },
+  { env: 'PORTICO_GATEWAY_URL', path: ['bffs', 'gatewayUrl'], parse: asString },
   ...['gateway', 'models', 'billing', 'metering', 'health', 'issuer', 'web', 'mobile', 'cli'].map((name) => ({
     env: `PORTICO_${name.toUpperCase()}_PORT`,
     path: ['ports', name],

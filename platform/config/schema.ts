@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authSection, devIssuerSection } from './auth.ts';
+import { bffsSection } from './bffs.ts';
 import { gatewaySection } from './gateway.ts';
 import { limitsSection } from './limits.ts';
 import { persistedQueriesSection } from './persisted-queries.ts';
@@ -19,6 +20,7 @@ export const configSchema = z.strictObject({
   persistedQueries: persistedQueriesSection,
   devIssuer: devIssuerSection,
   schemaCheck: schemaCheckSection,
+  bffs: bffsSection,
 });
 
 export type PorticoConfig = z.infer<typeof configSchema>;

@@ -3,7 +3,17 @@ import { waitUntilReady } from '../../cli/wait-ready.ts';
 import { postGraphQL } from '../helpers/http.ts';
 import { freePorts, type Spawned, spawnPortico } from '../helpers/process.ts';
 
-const services = ['gateway', 'models', 'billing', 'metering', 'health', 'issuer'] as const;
+const services = [
+  'gateway',
+  'models',
+  'billing',
+  'metering',
+  'health',
+  'issuer',
+  'web',
+  'mobile',
+  'cli',
+] as const;
 
 /** `npm start` on free ports (the same env overrides a user would set to move it). */
 async function startDev(args: string[]): Promise<{ proc: Spawned; ports: Record<string, number> }> {
@@ -52,6 +62,12 @@ describe('npm start (portico dev)', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.tenant.name).toBe('Acme Corp');
     expect(body.data.models.nodes).toHaveLength(3);
+    const home = await postGraphQL(
+      `http://127.0.0.1:${ports.mobile}/graphql`,
+      { query: '{ home { greeting status } }' },
+      { token: tokenFrom(proc.output()) },
+    );
+    expect(home.body).toEqual({ data: { home: { greeting: 'Hi Grace', status: expect.any(String) } } });
     proc.child.kill('SIGINT');
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toMatch(/all services stopped/);

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { FastifyRequest } from 'fastify';
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import type { PorticoConfig } from '../../platform/config/schema.ts';
+import { requestDeadline } from '../../platform/deadline.ts';
+import { mountGraphQL } from '../../platform/graphql.ts';
+import { projectRoot } from '../../platform/paths.ts';
+import { createService, type Service } from '../../platform/service.ts';
+import { inboundTrace } from '../../platform/trace.ts';
+import type { BffContext } from './context.ts';
+import { createGatewayClient } from './gateway-client.ts';
+import { createGatewayLoader } from './loaders.ts';
+import { partialFailurePlugin } from './plugin.ts';
+import { checkRules, type FieldRules, withRules } from './rules.ts';
+import { createStaleCache } from './stale-cache.ts';
+
+export type BffName = 'web' | 'mobile' | 'cli';
+export type BffResolvers = Record<string, Record<string, GraphQLFieldResolver<unknown, BffContext>>>;
+
+/** A BFF is its frontend-shaped schema, resolvers that read gateway operations, and field rules. */
+export interface BffDefinition {
+  name: BffName;
+  resolvers: BffResolvers;
+  rules: FieldRules;
+  /** Extra HTTP behaviour of this frontend (the mobile ETags, say). */
+  install?: (service: Service) => void;
+  /** Schema transforms applied after the rules (e.g. the `@rateLimit` directive). */
+  transformSchema?: (schema: GraphQLSchema, config: Readonly<PorticoConfig>) => GraphQLSchema;
+}
+
+export function bffTypeDefs(name: BffName): string {
+  return readFileSync(join(projectRoot, 'bffs', name, 'schema.graphql'), 'utf8');
+}
+
+/**
+ * Builds (without listening) one BFF: its schema on Apollo Server over the shared service skeleton,
+ * a keep-alive client to the gateway, and per request: a deadline (the BFF's, or the client's if
+ * sooner), DataLoaders over the gateway, and the partial-failure rules on its fields.
+ *
+ *   client -> BFF (deadline, loaders) -> N gateway operations in parallel -> shaped answer
+ */
+export async function createBff(
+  definition: BffDefinition,
+  config: Readonly<PorticoConfig>,
+): Promise<Service> {
+  const service = createService({ name: definition.name, config });
+  const settings = config.bffs;
+  const client = createGatewayClient({
+    url: settings.gatewayUrl,
+    connections: settings.connections,
+    marginMs: settings.deadlineMarginMs,
+    retries: settings.retries,
+  });
+  const cache = createStaleCache(settings.staleCacheEntries);
+  let schema = makeExecutableSchema({
+    typeDefs: bffTypeDefs(definition.name),
+    resolvers: withRules(definition.resolvers, definition.rules, cache),
+  });
+  checkRules(schema, definition.rules);
+  if (definition.transformSchema) schema = definition.transformSchema(schema, config);
+  definition.install?.(service);
+  const maxRequestMs = settings[definition.name].deadlineMs;
+
+  const context = async (request: FastifyRequest): Promise<BffContext> => {
+    const receivedAt = Date.now();
+    const authorization = request.headers.authorization;
+    const ctx: BffContext = {
+      requestId: request.id,
+      log: request.log,
+      authorization,
+      deadline: requestDeadline(request.headers, receivedAt, { maxRequestMs }),
+      notes: [],
+      wholeFailure: null,
+      gateway: undefined as never,
+    };
+    const call = {
+      authorization,
+      requestId: request.id,
+      traceparent: inboundTrace(request.headers).traceparent,
+      deadline: ctx.deadline,
+      log: request.log,
+    };
+    ctx.gateway = createGatewayLoader(client, call, (failure) => {
+      ctx.wholeFailure ??= failure;
+    });
+    return ctx;
+  };
+
+  await mountGraphQL<BffContext>({
+    service,
+    apollo: { schema, plugins: [partialFailurePlugin()] },
+    context,
+    development: config.environment === 'development',
+  });
+  service.app.addHook('onClose', async () => {
+    await client.close();
+  });
+  return service;
+}

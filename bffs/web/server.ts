@@ -1,0 +1,9 @@
+import type { PorticoConfig } from '../../platform/config/schema.ts';
+import type { Service } from '../../platform/service.ts';
+import { createBff } from '../kit/create-bff.ts';
+import { resolvers, rules } from './resolvers.ts';
+
+/** The web dashboard's BFF: a rich page in sections that degrade one by one. */
+export function buildWebBff(config: Readonly<PorticoConfig>): Promise<Service> {
+  return createBff({ name: 'web', resolvers, rules }, config);
+}

@@ -1,0 +1,34 @@
+import type { BffName } from '../../bffs/kit/create-bff.ts';
+import type { Service } from '../../platform/service.ts';
+import { testConfig } from './config.ts';
+import { type GraphQLResult, postGraphQL } from './http.ts';
+
+export interface TestBff {
+  url: string;
+  query(
+    payload: unknown,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResult>;
+  close(): Promise<void>;
+}
+
+export const bffBuilders: Record<BffName, (config: ReturnType<typeof testConfig>) => Promise<Service>> = {
+  web: async (config) => (await import('../../bffs/web/server.ts')).buildWebBff(config),
+  mobile: async (config) => (await import('../../bffs/mobile/server.ts')).buildMobileBff(config),
+  cli: async (config) => (await import('../../bffs/cli/server.ts')).buildCliBff(config),
+};
+
+/** A BFF in this process on an ephemeral port, calling the given gateway over real HTTP. */
+export async function startBff(
+  name: BffName,
+  gatewayUrl: string,
+  bffs: Record<string, unknown> = {},
+): Promise<TestBff> {
+  const service = await bffBuilders[name](testConfig({ bffs: { gatewayUrl, ...bffs } }));
+  const url = `${await service.listen(0, '127.0.0.1')}/graphql`;
+  return {
+    url,
+    query: (payload, options) => postGraphQL(url, payload, options),
+    close: () => service.close(),
+  };
+}
