@@ -1,0 +1,221 @@
+import { serverAudits } from 'graphql-http';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BffName } from '../../bffs/kit/create-bff.ts';
+import { startBff, type TestBff } from '../helpers/bff.ts';
+import { type CountingProxy, startCountingProxy } from '../helpers/counting-proxy.ts';
+import { startFaultServer } from '../helpers/fault-server.ts';
+import { type PlatformOptions, startPlatform, type TestPlatform } from '../helpers/platform.ts';
+
+type Path = (string | number)[];
+
+/** What a BFF promises, for the conformance suite to check. */
+export interface BffSuiteSpec {
+  name: BffName;
+  /** The BFF's main query (its screen). */
+  mainQuery: string;
+  /** Gateway calls one main query costs, however many fields ask for data. */
+  gatewayCalls: number;
+  /** With billing down: these go null with a billing error; these are still served. */
+  billingDown: { nullPaths: Path[]; servedPaths: Path[] };
+  /** With health answering after the deadline: these go null; these are still served. */
+  healthLate: { nullPaths: Path[]; servedPaths: Path[] };
+  /** Subgraph delays (ms) for the latency check, and the slowest chain of calls they make. */
+  latency: {
+    delays: Partial<Record<'billing' | 'metering' | 'health' | 'models', number>>;
+    slowestChainMs: number;
+    sumMs: number;
+  };
+  /** A stale-if-error field (served from health), served stale when health fails. */
+  stalePath: Path;
+}
+
+function at(data: unknown, path: Path): unknown {
+  return path.reduce<unknown>(
+    (value, key) => (value == null ? undefined : (value as Record<string | number, unknown>)[key]),
+    data,
+  );
+}
+
+interface Stack {
+  platform: TestPlatform;
+  proxy: CountingProxy;
+  bff: TestBff;
+  close(): Promise<void>;
+}
+
+async function stack(
+  name: BffName,
+  platformOptions: PlatformOptions = {},
+  bffs: Record<string, unknown> = {},
+): Promise<Stack> {
+  const platform = await startPlatform(platformOptions);
+  const proxy = await startCountingProxy(platform.gatewayUrl);
+  const bff = await startBff(name, proxy.url, bffs);
+  return {
+    platform,
+    proxy,
+    bff,
+    async close() {
+      await bff.close();
+      await proxy.close();
+      await platform.close();
+    },
+  };
+}
+
+/**
+ * One conformance suite every BFF passes (web, mobile and CLI each call it with their spec): health
+ * and readiness, what is forwarded, GraphQL over HTTP, partial failures field by field, the
+ * deadline, latency of parallel calls, batching, and stale-if-error.
+ */
+export function defineBffSuite(spec: BffSuiteSpec): void {
+  describe(`${spec.name} BFF conformance`, () => {
+    const open: Stack[] = [];
+    const start = async (platformOptions?: PlatformOptions, bffs?: Record<string, unknown>) => {
+      const s = await stack(spec.name, platformOptions, bffs);
+      open.push(s);
+      return s;
+    };
+    afterAll(async () => {
+      for (const s of open) await s.close();
+    });
+
+    it('answers /health and /ready', async () => {
+      const { bff } = await start();
+      const base = bff.url.replace(/\/graphql$/, '');
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', service: spec.name });
+    });
+
+    it('serves its main query in full, in a fixed number of gateway calls, forwarding token, request id and trace', async () => {
+      const { platform, proxy, bff } = await start();
+      const token = await platform.token({ sub: 'acme-user-1', tenant: 'acme', scopes: ['billing:read'] });
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      platform.subgraphRequests.length = 0;
+      const { status, body } = await bff.query(
+        { query: spec.mainQuery },
+        {
+          token,
+          headers: {
+            'x-request-id': `conformance-${spec.name}`,
+            traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+          },
+        },
+      );
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      expect(proxy.calls).toBe(spec.gatewayCalls);
+      for (const headers of proxy.received) {
+        expect(headers.authorization).toBe(`Bearer ${token}`);
+        expect(headers['x-request-id']).toBe(`conformance-${spec.name}`);
+        expect(headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+        expect(Number(headers['x-request-deadline'])).toBeGreaterThan(Date.now() - 60_000);
+      }
+      expect(platform.subgraphRequests.length).toBeGreaterThan(0);
+      for (const request of platform.subgraphRequests) {
+        expect(request.requestId).toBe(`conformance-${spec.name}`);
+        expect(request.headers['x-user-id']).toBe('acme-user-1');
+        expect(request.headers['x-tenant-id']).toBe('acme');
+      }
+    });
+
+    it('passes the GraphQL-over-HTTP audit MUST items', async () => {
+      const { bff } = await start();
+      const results = [];
+      for (const audit of serverAudits({ url: bff.url, fetchFn: fetch })) results.push(await audit.fn());
+      const failed = results.filter((r) => r.name.startsWith('MUST') && r.status !== 'ok');
+      expect(failed.map((r) => `${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
+    });
+
+    it('with billing down, nulls only the fields billing serves, each with an error at its path', async () => {
+      const { platform, bff } = await start({ without: ['billing'] });
+      const { status, body } = await bff.query({ query: spec.mainQuery }, { token: await platform.token() });
+      expect(status).toBe(200);
+      for (const path of spec.billingDown.nullPaths) {
+        expect(at(body.data, path), path.join('.')).toBeNull();
+        const error = body.errors.find(
+          (e: { path: Path }) => JSON.stringify(e.path) === JSON.stringify(path),
+        );
+        expect(error?.extensions, path.join('.')).toMatchObject({
+          code: 'SUBGRAPH_UNAVAILABLE',
+          service: 'billing',
+          retryable: true,
+        });
+      }
+      for (const path of spec.billingDown.servedPaths)
+        expect(at(body.data, path), path.join('.')).not.toBeNull();
+      expect(body.errors).toHaveLength(spec.billingDown.nullPaths.length);
+    });
+
+    it('with health answering after the deadline, answers by the deadline with health fields null', async () => {
+      const deadlineMs = 700;
+      const { platform, bff } = await start(
+        { subgraphOverrides: { health: { faults: { delayMs: 2_500 } } } },
+        { [spec.name]: { deadlineMs } },
+      );
+      const { status, body, ms } = await bff.query(
+        { query: spec.mainQuery },
+        { token: await platform.token() },
+      );
+      expect(status).toBe(200);
+      expect(ms).toBeLessThan(deadlineMs + 600);
+      for (const path of spec.healthLate.nullPaths) {
+        expect(at(body.data, path), path.join('.')).toBeNull();
+      }
+      const codes = new Set(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code));
+      expect(
+        [...codes].every((code) => code === 'DEADLINE_EXCEEDED' || code === 'SUBGRAPH_TIMEOUT'),
+        [...codes].join(),
+      ).toBe(true);
+      for (const path of spec.healthLate.servedPaths)
+        expect(at(body.data, path), path.join('.')).not.toBeNull();
+    });
+
+    it('takes about as long as its slowest chain of calls, not their sum', async () => {
+      const overrides = Object.fromEntries(
+        Object.entries(spec.latency.delays).map(([name, ms]) => [name, { faults: { delayMs: ms } }]),
+      );
+      const { platform, bff } = await start({ subgraphOverrides: overrides });
+      const token = await platform.token();
+      await bff.query({ query: spec.mainQuery }, { token });
+      const { body, ms } = await bff.query({ query: spec.mainQuery }, { token });
+      expect(body.errors).toBeUndefined();
+      expect(ms).toBeGreaterThanOrEqual(spec.latency.slowestChainMs - 50);
+      expect(ms).toBeLessThan(
+        spec.latency.slowestChainMs + (spec.latency.sumMs - spec.latency.slowestChainMs) / 2,
+      );
+    });
+
+    it('serves a stale value with stale: true and its age when health fails', async () => {
+      const health = await startFaultServer({ upstream: 'health' });
+      const { platform, bff } = await start({ subgraphUrls: { health: health.url } });
+      open.push({ close: () => health.close() } as Stack);
+      const token = await platform.token();
+      const fresh = await bff.query({ query: spec.mainQuery }, { token });
+      const before = at(fresh.body.data, spec.stalePath);
+      expect(before).not.toBeNull();
+      health.set({ kind: 'status', status: 500 });
+      const stale = await bff.query({ query: spec.mainQuery }, { token });
+      expect(at(stale.body.data, spec.stalePath)).toEqual(before);
+      const note = stale.body.errors.find(
+        (e: { path: Path }) => JSON.stringify(e.path) === JSON.stringify(spec.stalePath),
+      );
+      expect(note.extensions).toMatchObject({ code: 'SUBGRAPH_ERROR', service: 'health', stale: true });
+      expect(note.extensions.ageMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('fails the whole request with 401 when the gateway rejects the token', async () => {
+      const { bff } = await start();
+      const { status, headers, body } = await bff.query({ query: spec.mainQuery }, { token: 'not.a.token' });
+      expect(status).toBe(401);
+      expect(String(headers['www-authenticate'])).toMatch(/invalid_token/);
+      expect(body).toEqual({
+        errors: [
+          expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }),
+        ],
+      });
+    });
+  });
+}

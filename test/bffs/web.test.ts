@@ -1,0 +1,45 @@
+import { defineBffSuite } from './suite.ts';
+
+const dashboard = `{ dashboard {
+  viewer { name }
+  tenant { name plan tier }
+  quota { percentUsed tokenLimit resetsAt }
+  models(first: 12) { id name status availability { status } usage7d { requests cost } replacement { id name } }
+  health { status services { name status } incidents { title } }
+  recentInvoices { number amount status }
+  generatedAt
+} }`;
+
+defineBffSuite({
+  name: 'web',
+  mainQuery: dashboard,
+  // Account, models, health, and one batched lookup for every deprecated model's replacement.
+  gatewayCalls: 4,
+  billingDown: {
+    nullPaths: [
+      ['dashboard', 'viewer'],
+      ['dashboard', 'tenant'],
+      ['dashboard', 'quota'],
+      ['dashboard', 'recentInvoices'],
+    ],
+    servedPaths: [
+      ['dashboard', 'models'],
+      ['dashboard', 'health'],
+      ['dashboard', 'models', 0, 'usage7d'],
+    ],
+  },
+  healthLate: {
+    nullPaths: [
+      ['dashboard', 'health'],
+      ['dashboard', 'models', 0, 'availability'],
+    ],
+    servedPaths: [
+      ['dashboard', 'tenant'],
+      ['dashboard', 'quota'],
+      ['dashboard', 'models', 0, 'usage7d'],
+    ],
+  },
+  // Account is billing then metering (600 ms); models and health run beside it.
+  latency: { delays: { billing: 300, metering: 300, health: 300 }, slowestChainMs: 600, sumMs: 1_200 },
+  stalePath: ['dashboard', 'health'],
+});
