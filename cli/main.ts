@@ -26,6 +26,18 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
     run: async () => (await import('./schema/command.ts')).schemaCommand,
     help: 'schema check: compose, diff against the committed supergraph, name the operations a change breaks',
   },
+  status: {
+    run: async () => (await import('./client/commands.ts')).statusCommand,
+    help: 'platform and account status, from the CLI BFF [--json] [--token t] [--url u]',
+  },
+  models: {
+    run: async () => (await import('./client/commands.ts')).modelsCommand,
+    help: 'the model catalogue with availability and your 7-day requests [--first n] [--json]',
+  },
+  usage: {
+    run: async () => (await import('./client/commands.ts')).usageCommand,
+    help: 'your usage: totals and a daily series [--window 1d|7d|30d] [--json]',
+  },
   token: {
     run: async () => (await import('./token.ts')).tokenCommand,
     help: 'print a dev token: --sub <user> --tenant <tenant> [--scopes a,b] [--ttl 1h]',
