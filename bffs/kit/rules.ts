@@ -101,7 +101,8 @@ export function withRules(
   for (const [typeName, fields] of Object.entries(resolvers)) out[typeName] = { ...fields };
   for (const [coordinate, rule] of Object.entries(rules)) {
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
-    const fields = (out[typeName] ??= {});
+    out[typeName] ??= {};
+    const fields = out[typeName];
     const original: Resolver =
       fields[fieldName] ?? ((parent) => (parent as Record<string, unknown> | null)?.[fieldName]);
     fields[fieldName] = applyRule(coordinate, rule, original, cache);
