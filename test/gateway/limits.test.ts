@@ -7,12 +7,17 @@ import { postGraphQL } from '../helpers/http.ts';
 import { startPlatform, type TestGateway, type TestPlatform } from '../helpers/platform.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'operations');
+const BFFS = join(import.meta.dirname, '..', '..', 'bffs');
 
-/** The stand-ins for the BFFs' real operations, one entry per operation. */
+/** The BFFs' real operations and the heavier stand-ins kept as fixtures, one entry per operation. */
 function realOperations() {
-  return readdirSync(FIXTURES).flatMap((bff) =>
-    readdirSync(join(FIXTURES, bff)).flatMap((file) => {
-      const text = readFileSync(join(FIXTURES, bff, file), 'utf8');
+  const bffDirs = readdirSync(BFFS)
+    .filter((bff) => bff !== 'kit')
+    .map((bff) => join(BFFS, bff, 'operations'));
+  const fixtureDirs = readdirSync(FIXTURES).map((bff) => join(FIXTURES, bff));
+  return [...bffDirs, ...fixtureDirs].flatMap((dir) =>
+    readdirSync(dir).flatMap((file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
       return parse(text)
         .definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION)
         .map((d) => ({ query: text, operationName: d.name!.value }));
@@ -71,7 +76,8 @@ describe('query limits', () => {
     const operations = realOperations();
     expect(operations.length).toBeGreaterThanOrEqual(6);
     for (const operation of operations) {
-      const result = await platform.query({ ...operation, variables: { id: 'gpt-sage-1' } }, { token });
+      const variables = { id: 'aurora-3-large', first: 30, window: 'LAST_30D', ids: ['aurora-3-large'] };
+      const result = await platform.query({ ...operation, variables }, { token });
       expect(result.status, operation.operationName).toBe(200);
       const codes = (result.body.errors ?? []).map(
         (e: { extensions: { code: string } }) => e.extensions.code,
