@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadOrCreateDevKey } from '../issuer/keys.ts';
-import { signDevToken } from '../issuer/sign.ts';
+import { issuerIdentity, signDevToken } from '../issuer/sign.ts';
 import { loadConfig, resolveFromRoot } from '../platform/config/load.ts';
 import type { ServiceName } from '../platform/config/runtime.ts';
-import { EXAMPLE_QUERY } from './example-query.ts';
+import { readyBanner } from './dev-banner.ts';
 import type { CommandIO } from './io.ts';
 import { waitUntilReady } from './wait-ready.ts';
 
@@ -159,35 +159,16 @@ export async function devCommand(argv: string[], io: CommandIO): Promise<number>
   const token = await signDevToken(
     key,
     { sub: 'acme-user-1', tenant: 'acme', scopes: ['billing:read'], ttl: '12h' },
-    {
-      issuer: config.auth.issuer,
-      audience: config.auth.audience,
-      tenantClaim: config.auth.claims.tenant,
-      scopesClaim: config.auth.claims.scopes,
-    },
+    issuerIdentity(config.auth),
   );
-  const gateway = `http://127.0.0.1:${config.ports.gateway}/graphql`;
-  const body = JSON.stringify({ query: EXAMPLE_QUERY });
   io.out(
-    [
-      '',
-      `Portico is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-      ...urls.map(
-        ({ name, url }) =>
-          `  ${name.padEnd(9)} ${url}${name === 'issuer' ? '/.well-known/jwks.json' : name === 'gateway' ? '/graphql' : '/graphql'}`,
-      ),
-      ...(options.without.size > 0 ? [`  left out: ${[...options.without].join(', ')}`] : []),
-      ...[...options.delays].map(([name, ms]) => `  delayed:  ${name} answers ${ms} ms late`),
-      '',
-      'A dev token (tenant acme, scope billing:read, 12 h; mint others with npm run --silent token -- --sub <user> --tenant <tenant>):',
-      `  export TOKEN=${token}`,
-      '',
-      'Try it:',
-      `  curl -s ${gateway} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
-      `    -d '${body}'`,
-      '',
-      'Ctrl-C stops everything.',
-    ].join('\n'),
+    readyBanner({
+      seconds: (Date.now() - started) / 1000,
+      urls,
+      token,
+      gatewayPort: config.ports.gateway,
+      ...options,
+    }),
   );
   return new Promise<number>(() => {});
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadOrCreateDevKey } from '../issuer/keys.ts';
-import { signDevToken } from '../issuer/sign.ts';
+import { issuerIdentity, signDevToken } from '../issuer/sign.ts';
 import { loadConfig, resolveFromRoot } from '../platform/config/load.ts';
 import type { CommandIO } from './io.ts';
 
@@ -41,12 +41,7 @@ export async function tokenCommand(argv: string[], io: CommandIO): Promise<numbe
         .filter(Boolean),
       ttl,
     },
-    {
-      issuer: config.auth.issuer,
-      audience: config.auth.audience,
-      tenantClaim: config.auth.claims.tenant,
-      scopesClaim: config.auth.claims.scopes,
-    },
+    issuerIdentity(config.auth),
   );
   io.out(token);
   return 0;

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import type { PorticoConfig } from '../platform/config/schema.ts';
 import { DEV_ALGORITHM, type DevKey } from './keys.ts';
 
 export interface DevTokenClaims {
@@ -14,6 +15,18 @@ export interface IssuerIdentity {
   audience: string;
   tenantClaim: string;
   scopesClaim: string;
+}
+
+/** The claims and names a token must carry for this configuration's gateway to accept it. */
+export function issuerIdentity(
+  auth: Pick<PorticoConfig['auth'], 'issuer' | 'audience' | 'claims'>,
+): IssuerIdentity {
+  return {
+    issuer: auth.issuer,
+    audience: auth.audience,
+    tenantClaim: auth.claims.tenant,
+    scopesClaim: auth.claims.scopes,
+  };
 }
 
 export async function signDevToken(

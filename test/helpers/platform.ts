@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildGateway } from '../../gateway/server.ts';
 import { loadOrCreateDevKey } from '../../issuer/keys.ts';
 import { buildIssuer } from '../../issuer/server.ts';
-import { signDevToken } from '../../issuer/sign.ts';
+import { issuerIdentity, signDevToken } from '../../issuer/sign.ts';
 import { type SubgraphName, subgraphNames } from '../../platform/config/runtime.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import type { Service } from '../../platform/service.ts';
@@ -156,12 +156,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
         scopes: claims.scopes ?? ['billing:read'],
         ttl: claims.ttl ?? '10m',
       },
-      {
-        issuer: config.auth.issuer,
-        audience: config.auth.audience,
-        tenantClaim: config.auth.claims.tenant,
-        scopesClaim: config.auth.claims.scopes,
-      },
+      issuerIdentity(config.auth),
     );
 
   return {
