@@ -3,6 +3,7 @@ import { authSection, devIssuerSection } from './auth.ts';
 import { gatewaySection } from './gateway.ts';
 import { limitsSection } from './limits.ts';
 import { persistedQueriesSection } from './persisted-queries.ts';
+import { rateLimitsSection } from './rate-limits.ts';
 import { runtimeSection } from './runtime.ts';
 import { schemaCheckSection } from './schema-check.ts';
 
@@ -17,6 +18,7 @@ export const configSchema = z.strictObject({
   auth: authSection,
   limits: limitsSection,
   persistedQueries: persistedQueriesSection,
+  rateLimits: rateLimitsSection,
   devIssuer: devIssuerSection,
   schemaCheck: schemaCheckSection,
 });
