@@ -5,6 +5,8 @@ export interface DevTokenClaims {
   sub: string;
   tenant?: string;
   scopes?: readonly string[];
+  /** The API client the token is for (machine callers); absent for a person. */
+  client?: string;
   /** Lifetime such as `30m`, `1h`, `7d`. */
   ttl: string;
 }
@@ -14,6 +16,7 @@ export interface IssuerIdentity {
   audience: string;
   tenantClaim: string;
   scopesClaim: string;
+  clientClaim?: string;
 }
 
 export async function signDevToken(
@@ -24,6 +27,7 @@ export async function signDevToken(
   const payload: Record<string, unknown> = {};
   if (claims.tenant) payload[who.tenantClaim] = claims.tenant;
   if (claims.scopes && claims.scopes.length > 0) payload[who.scopesClaim] = claims.scopes.join(' ');
+  if (claims.client) payload[who.clientClaim ?? 'client_id'] = claims.client;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: DEV_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setIssuer(who.issuer)
