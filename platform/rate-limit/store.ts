@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import {
   type RateLimiterAbstract,
   RateLimiterCluster,
+  RateLimiterClusterMaster,
   RateLimiterMemory,
   RateLimiterRedis,
 } from 'rate-limiter-flexible';
@@ -125,4 +126,12 @@ export function createLimiterStore(options: LimiterStoreOptions): LimiterStore {
     ready: async () => true,
     async close() {},
   };
+}
+
+/**
+ * In the primary of cluster mode without Redis: holds the counters the workers' `cluster` stores
+ * ask for over IPC, so the workers of one host share their limits.
+ */
+export function serveClusterLimiters(): void {
+  new RateLimiterClusterMaster();
 }
