@@ -62,7 +62,8 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
 
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) {
-        if (code !== 0) failed = true;
+        // SIGTERM itself ends a worker still starting (its drain handler comes with listening).
+        if (code !== 0 && signal !== 'SIGTERM') failed = true;
         finish();
         return;
       }

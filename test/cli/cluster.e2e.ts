@@ -50,6 +50,11 @@ describe('gateway cluster mode', { timeout: 60_000 }, () => {
   });
 
   const shareOneLimit = async (url: string, output: () => string) => {
+    // Ready means one worker listens; both must before the load is spread.
+    const until = Date.now() + 30_000;
+    while (logLines(output()).filter((l) => l.msg === 'gateway listening').length < 2 && Date.now() < until) {
+      await sleep(100);
+    }
     const token = await platform.token({ tenant: `tenant-${randomUUID()}` });
     const statuses: number[] = [];
     for (let i = 0; i < 2 * LIMIT; i += 1) statuses.push(await status(url, token));
