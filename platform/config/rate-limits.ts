@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { subgraphNames } from './runtime.ts';
 
 /**
  * One declared limit: `limit` units per `windowSec` for each value of the `per` key. Units are
@@ -22,7 +23,7 @@ const declaredLimit = z.strictObject({
   /** Only operations with these names (names are the client's choice: see docs/rate-limits.md). */
   operations: z.array(z.string().min(1)).min(1).optional(),
   /** Only operations that read from at least one of these subgraphs. */
-  subgraphs: z.array(z.string().min(1)).min(1).optional(),
+  subgraphs: z.array(z.enum(subgraphNames)).min(1).optional(),
 });
 
 export type DeclaredLimitConfig = z.infer<typeof declaredLimit>;
