@@ -95,10 +95,11 @@ export function rateLimitPlugin(
           if (verdict.kind === 'limited') {
             refused.inc({ limit: verdict.refusing.name });
             const { name, quota, windowSec, unit } = verdict.refusing;
+            const units = unit === 'cost' ? 'cost' : quota === 1 ? 'request' : 'requests';
             throw tooManyRequests(
               verdict.refusing,
               verdict.policies,
-              `rate limit "${name}" reached: ${quota} ${unit} per ${windowSec} s`,
+              `rate limit "${name}" reached: ${quota} ${units} per ${windowSec} s`,
             );
           }
           if (fieldVerdict.kind === 'limited') {

@@ -93,7 +93,7 @@ describe.skipIf(skip)('rate limits and cost quotas (Redis)', () => {
     });
     expect(refused.body.errors).toEqual([
       {
-        message: `rate limit "per-user" reached: 1 requests per 30 s; retry in ${retryAfter} s`,
+        message: `rate limit "per-user" reached: 1 request per 30 s; retry in ${retryAfter} s`,
         extensions: { code: 'RATE_LIMITED', retryAfter, limit: 'per-user' },
       },
     ]);
