@@ -6,6 +6,7 @@
  * cost: two Redis round trips in parallel, and the cost estimate); none refuses.
  */
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { EXAMPLE_QUERY } from '../cli/example-query.ts';
 import { startPlatform, type TestGateway } from '../test/helpers/platform.ts';
@@ -27,8 +28,8 @@ if (!(await redisAvailable())) {
   process.exit(1);
 }
 const platform = await startPlatform();
+const prefix = `portico-bench-${randomUUID()}:`;
 try {
-  const prefix = `portico-bench-${randomUUID()}:`;
   const gateways: [string, TestGateway][] = [
     ['baseline: rate limits off', await platform.addGateway({ rateLimits: { enabled: false } })],
     ['limits in memory', await platform.addGateway({ rateLimits: { limits } })],
@@ -77,4 +78,9 @@ try {
   await Promise.all(pools.map((pool) => pool.close()));
 } finally {
   await platform.close();
+  // The day-long cost window would otherwise stay in the shared Redis for a day.
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
 }
