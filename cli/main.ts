@@ -11,7 +11,7 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
   },
   serve: {
     run: async () => (await import('./serve.ts')).serveCommand,
-    help: 'run one service: gateway, models, billing, metering, health, issuer',
+    help: 'run one service: gateway (PORTICO_WORKERS=auto: one worker per core), models, billing, metering, health, issuer',
   },
   compose: { run: async () => composeCommand, help: 'compose supergraph.yaml into supergraph.graphql' },
   codegen: {

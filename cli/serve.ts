@@ -1,5 +1,8 @@
+import cluster from 'node:cluster';
+import { runPrimary, workerCount } from '../platform/cluster.ts';
 import { loadConfig } from '../platform/config/load.ts';
 import type { SubgraphName } from '../platform/config/runtime.ts';
+import { createLogger } from '../platform/logger.ts';
 import { runService } from '../platform/run.ts';
 import type { Service } from '../platform/service.ts';
 import type { CommandIO } from './io.ts';
@@ -16,7 +19,8 @@ const builders: Record<string, (config: ReturnType<typeof loadConfig>) => Promis
 
 /**
  * `portico serve <service>`: one service in this process, on its configured port. This is the
- * command of every container in docker-compose and of every child of `npm start`.
+ * command of every container in docker-compose and of every child of `npm start`. The gateway
+ * may instead run as a cluster of workers on one host (`gateway.workers` > 1).
  */
 export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
   const [name] = argv;
@@ -26,6 +30,18 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
     return 2;
   }
   const config = loadConfig();
+  const workers = name === 'gateway' ? workerCount(config.gateway.workers) : 1;
+  if (workers > 1 && cluster.isPrimary) {
+    // Cluster mode (gateway.workers, PORTICO_WORKERS): this process only forks and watches workers.
+    if (!config.redisUrl) (await import('../platform/rate-limit/store.ts')).serveClusterLimiters();
+    return runPrimary({
+      workers,
+      graceMs: config.shutdownGraceMs,
+      log: createLogger(`${name}-primary`, config),
+    });
+  }
+  // A worker whose primary is gone would never get another connection: drain and exit.
+  if (cluster.isWorker) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   const service = subgraphs.has(name)
     ? await (await import('../subgraphs/registry.ts')).buildSubgraphService(name as SubgraphName, config)
     : await builders[name]!(config);

@@ -4,11 +4,12 @@ import { issuerIdentity, signDevToken } from '../issuer/sign.ts';
 import { loadConfig, resolveFromRoot } from '../platform/config/load.ts';
 import type { CommandIO } from './io.ts';
 
-const usage = 'usage: portico token --sub <user> --tenant <tenant> [--scopes a,b] [--ttl 1h]';
+const usage =
+  'usage: portico token --sub <user> --tenant <tenant> [--scopes a,b] [--client <api client>] [--ttl 1h]';
 
 /** `npm run --silent token -- ...`: prints a dev token on stdout and nothing else. */
 export async function tokenCommand(argv: string[], io: CommandIO): Promise<number> {
-  let values: { sub?: string; tenant?: string; scopes?: string; ttl?: string };
+  let values: { sub?: string; tenant?: string; scopes?: string; client?: string; ttl?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -16,6 +17,7 @@ export async function tokenCommand(argv: string[], io: CommandIO): Promise<numbe
         sub: { type: 'string' },
         tenant: { type: 'string' },
         scopes: { type: 'string' },
+        client: { type: 'string' },
         ttl: { type: 'string' },
       },
     }));
@@ -39,6 +41,7 @@ export async function tokenCommand(argv: string[], io: CommandIO): Promise<numbe
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+      client: values.client,
       ttl,
     },
     issuerIdentity(config.auth),

@@ -12,6 +12,11 @@ export interface GatewayContext {
   requestId: string;
   log: FastifyBaseLogger;
   identity: VerifiedIdentity | null;
+  /**
+   * The client's address: the connection's peer, or behind trusted proxies (`gateway.trustProxy`)
+   * the address they forwarded. Rate limits `per: ip` key on it.
+   */
+  clientIp: string;
   /** The client's headers, for header rules; identity headers in here are never forwarded. */
   clientHeaders: IncomingHttpHeaders;
   traceparent: string | undefined;
@@ -41,6 +46,7 @@ export function gatewayContext(limits: DeadlineLimits) {
       requestId: request.id,
       log: request.log,
       identity: request.identity ?? null,
+      clientIp: request.ip,
       clientHeaders: request.headers,
       ...trace,
       receivedAt,

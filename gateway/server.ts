@@ -1,6 +1,7 @@
 import { resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
 import { mountGraphQL } from '../platform/graphql.ts';
+import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
 import { installAuthHook } from './auth/hook.ts';
 import { createKeyResolver } from './auth/keys.ts';
@@ -18,6 +19,13 @@ import { installSafelistHook } from './persisted/safelist.ts';
 import { anonymousAccessPlugin } from './plugins/auth.ts';
 import { fieldAuthorizationPlugin } from './plugins/field-authorization.ts';
 import { operationRequiredPlugin } from './plugins/operation-required.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { createGatewayRateLimits } from './rate-limit/index.ts';
+import {
+  type LimitDirectives,
+  noLimitDirectives,
+  readLimitDirectives,
+} from './rate-limit/supergraph-directives.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { createTransport } from './transport/index.ts';
 
@@ -46,7 +54,8 @@ export function resolveAuth(config: Readonly<PorticoConfig>): PorticoConfig['aut
  *
  *   fastify (request id, body limit) -> auth hook (verify token)
  *     -> request limits (batch, variables, tokens) -> safelist (when on)
- *     -> Apollo: APQ, parse, validate (query limits) -> plugins (anonymous access ...) -> plan
+ *     -> Apollo: APQ, parse, validate (query limits)
+ *     -> plugins (rate limits and cost, anonymous access, field authorization ...) -> plan
  *     -> transport per subgraph (headers, route, deadline, dedup, retry, breaker, timeout,
  *        hedge, undici pool; see transport/index.ts)
  */
@@ -56,7 +65,12 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const { ApolloGateway } = await import('@apollo/gateway');
   const development = config.environment === 'development';
   const introspection = config.gateway.introspection ?? development;
-  const service = createService({ name: 'gateway', config, bodyLimit: config.gateway.maxBodyBytes });
+  const service = createService({
+    name: 'gateway',
+    config,
+    bodyLimit: config.gateway.maxBodyBytes,
+    trustProxy: config.gateway.trustProxy,
+  });
   const auth = resolveAuth(config);
   const transport = createTransport(config.gateway, auth, {
     log: service.logger,
@@ -65,6 +79,10 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const persisted = createPersistedQueries(config, service.logger);
   let schemaId: string | null = null;
   let requirements: SecurityRequirements = { fields: new Map(), types: new Map() };
+  let limitDirectives: LimitDirectives = noLimitDirectives();
+  const rateLimits = config.rateLimits.enabled
+    ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
+    : null;
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -74,6 +92,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       transform: presentEnforcedSecurityFeatures,
       onLoaded: (sdl, id) => {
         requirements = readRequirements(sdl);
+        limitDirectives = readLimitDirectives(sdl);
         schemaId = id;
       },
     }),
@@ -98,6 +117,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       allowBatchedHttpRequests: config.limits.maxBatchOperations > 1,
       persistedQueries: persisted.apollo,
       plugins: [
+        ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
         anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
         fieldAuthorizationPlugin(() => requirements),
@@ -108,9 +128,12 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     path: GRAPHQL_PATH,
   });
   service.addReadinessCheck('supergraph', () => schemaId !== null);
+  // Counted from the first request: wait (briefly) for the limiter store before listening.
+  await rateLimits?.store.ready(STARTUP_WAIT_MS);
   service.app.addHook('onClose', async () => {
     await transport.close();
     await persisted.close();
+    await rateLimits?.close();
   });
   return service;
 }

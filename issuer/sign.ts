@@ -6,6 +6,8 @@ export interface DevTokenClaims {
   sub: string;
   tenant?: string;
   scopes?: readonly string[];
+  /** The API client the token is for (machine callers); absent for a person. */
+  client?: string;
   /** Lifetime such as `30m`, `1h`, `7d`. */
   ttl: string;
 }
@@ -15,6 +17,7 @@ export interface IssuerIdentity {
   audience: string;
   tenantClaim: string;
   scopesClaim: string;
+  clientClaim?: string;
 }
 
 /** The claims and names a token must carry for this configuration's gateway to accept it. */
@@ -26,6 +29,7 @@ export function issuerIdentity(
     audience: auth.audience,
     tenantClaim: auth.claims.tenant,
     scopesClaim: auth.claims.scopes,
+    clientClaim: auth.claims.client,
   };
 }
 
@@ -37,6 +41,7 @@ export async function signDevToken(
   const payload: Record<string, unknown> = {};
   if (claims.tenant) payload[who.tenantClaim] = claims.tenant;
   if (claims.scopes && claims.scopes.length > 0) payload[who.scopesClaim] = claims.scopes.join(' ');
+  if (claims.client) payload[who.clientClaim ?? 'client_id'] = claims.client;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: DEV_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setIssuer(who.issuer)

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { PorticoConfig } from './config/schema.ts';
@@ -13,7 +14,8 @@ export function createLogger(service: string, config: Pick<PorticoConfig, 'logLe
   const wantPretty = config.logPretty ?? process.stdout.isTTY === true;
   const options = {
     level: config.logLevel,
-    base: { service },
+    // In cluster mode each line says which worker wrote it.
+    base: cluster.isWorker ? { service, worker: cluster.worker?.id, pid: process.pid } : { service },
     redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
   };
   if (!wantPretty) return pino(options);

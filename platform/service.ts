@@ -27,6 +27,8 @@ export interface CreateServiceOptions {
   config: Pick<PorticoConfig, 'logLevel' | 'logPretty' | 'host'>;
   logger?: Logger;
   bodyLimit?: number;
+  /** Which proxies' X-Forwarded-For to believe for `request.ip` (fastify's trustProxy); none by default. */
+  trustProxy?: boolean | readonly string[];
 }
 
 const PROBES = new Set(['/health', '/ready', '/metrics']);
@@ -48,6 +50,8 @@ export function createService(options: CreateServiceOptions): Service {
       disableRequestLogging: (req: { url?: string }) => PROBES.has((req.url ?? '').split('?')[0] ?? ''),
     }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // fastify wants a mutable array; the config holds a frozen one.
+    trustProxy: typeof options.trustProxy === 'object' ? [...options.trustProxy] : options.trustProxy,
     clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -10,15 +10,18 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-/** `portico dev` as a user starts it (one process per service), on free ports. */
-export async function startPlatformProcesses(args: string[] = []): Promise<RunningPlatform> {
+/** `portico dev` as a user starts it (one process per service), on free ports; `extraEnv` reaches every service. */
+export async function startPlatformProcesses(
+  args: string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<RunningPlatform> {
   const free = await freePorts(platformServices.length);
   const ports = Object.fromEntries(platformServices.map((name, i) => [name, free[i]!]));
   const env = Object.fromEntries(
     platformServices.map((name) => [`PORTICO_${name.toUpperCase()}_PORT`, String(ports[name])]),
   );
   const started = performance.now();
-  const proc = spawnPortico(['dev', ...args], env);
+  const proc = spawnPortico(['dev', ...args], { ...env, ...extraEnv });
   const until = Date.now() + 120_000;
   while (!proc.output().includes('Portico is ready') && Date.now() < until && proc.child.exitCode === null) {
     await new Promise((resolve) => setTimeout(resolve, 50));

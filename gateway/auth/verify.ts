@@ -7,6 +7,8 @@ export interface VerifiedIdentity {
   subject: string;
   tenant: string | null;
   scopes: readonly string[];
+  /** The API client the token was issued to (claim `auth.claims.client`), for per-client limits. */
+  client: string | null;
   expiresAt: number;
 }
 
@@ -77,10 +79,12 @@ export function createTokenVerifier(auth: PorticoConfig['auth'], keys: KeyResolv
       throw new TokenRejectedError('token has an empty sub claim');
     }
     const tenant = payload[auth.claims.tenant];
+    const client = payload[auth.claims.client];
     return {
       subject: payload.sub,
       tenant: typeof tenant === 'string' && tenant.length > 0 ? tenant : null,
       scopes: scopesFrom(payload[auth.claims.scopes]),
+      client: typeof client === 'string' && client.length > 0 ? client : null,
       expiresAt: payload.exp! * 1000,
     };
   };

@@ -30,7 +30,7 @@ function reject(limit: QueryLimit, max: number) {
  * the root-field cap is ours. Tokens are counted at the edge and while parsing (`parseOptions`),
  * and field suggestions are hidden by Apollo Server's `hideSchemaDetailsFromClientErrors`, so
  * armor's versions of those two are off; cost limits belong with rate limiting (`@cost`,
- * `@listSize`).
+ * `@listSize`: gateway/rate-limit/cost.ts).
  */
 export function limitRules(limits: Limits): ValidationRule[] {
   const armor = new ApolloArmor({

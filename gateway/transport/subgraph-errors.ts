@@ -69,6 +69,9 @@ export function shapeSubgraphResponse(
     for (const key of exposure.exposeExtensions) {
       if (error.extensions && key in error.extensions) extensions[key] = error.extensions[key];
     }
+    // A subgraph's @rateLimit refusal says when to retry; that is for the client, whatever the exposure.
+    const retryAfter = error.extensions?.retryAfter;
+    if (code === 'RATE_LIMITED' && typeof retryAfter === 'number') extensions.retryAfter = retryAfter;
     Object.assign(extensions, {
       code,
       service: subgraph,

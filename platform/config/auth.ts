@@ -42,6 +42,8 @@ export const authSection = z
       .strictObject({
         tenant: z.string().min(1).default('tenant'),
         scopes: z.string().min(1).default('scope'),
+        /** The API client a token was issued to (OAuth client credentials); rate limits `per: apiKey`. */
+        client: z.string().min(1).default('client_id'),
       })
       .prefault({}),
     /** Root fields a caller without a token may query (everything else answers 401). */

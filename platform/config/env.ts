@@ -6,6 +6,11 @@ const asInt: Parse = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
 const asBool: Parse = (raw) =>
   /^(1|true|yes)$/i.test(raw) ? true : /^(0|false|no)$/i.test(raw) ? false : raw;
 const asString: Parse = (raw) => raw;
+/** `true`/`false`, or proxy addresses and ranges, comma-separated. */
+const asTrustProxy: Parse = (raw) => {
+  const parsed = asBool(raw);
+  return typeof parsed === 'boolean' ? parsed : raw.split(',').map((part) => part.trim());
+};
 
 interface Override {
   env: string;
@@ -30,6 +35,9 @@ export const envOverrides: readonly Override[] = [
   { env: 'PORTICO_JWKS_FILE', path: ['auth', 'jwksFile'], parse: asString },
   { env: 'PORTICO_SUPERGRAPH', path: ['gateway', 'supergraphPath'], parse: asString },
   { env: 'PORTICO_GATEWAY_URL', path: ['bffs', 'gatewayUrl'], parse: asString },
+  { env: 'PORTICO_TRUST_PROXY', path: ['gateway', 'trustProxy'], parse: asTrustProxy },
+  { env: 'PORTICO_WORKERS', path: ['gateway', 'workers'], parse: asInt },
+  { env: 'PORTICO_RATE_LIMITS', path: ['rateLimits', 'enabled'], parse: asBool },
   ...['gateway', 'models', 'billing', 'metering', 'health', 'issuer', 'web', 'mobile', 'cli'].map((name) => ({
     env: `PORTICO_${name.toUpperCase()}_PORT`,
     path: ['ports', name],

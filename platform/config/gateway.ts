@@ -25,6 +25,16 @@ export const gatewaySection = z
     maxRequestMs: z.number().int().positive().default(10_000),
     /** Kept back from each subgraph call's share of the deadline, to merge and answer in time. */
     deadlineMarginMs: z.number().int().min(0).default(20),
+    /**
+     * Whose address is the client IP (rate limits `per: ip`). false: the connection's peer, for a
+     * gateway clients reach directly. Behind a load balancer: the balancer's addresses or CIDR
+     * ranges (proxy-addr syntax; `loopback` for one on the same host). X-Forwarded-For is read
+     * from the right, through trusted addresses only, so trust exactly the proxies: a trusted range
+     * that also holds other hops lets a client choose its address. (fastify ignores hop counts.)
+     */
+    trustProxy: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
+    /** `portico serve gateway` forks this many workers on one host (`auto`: one per core); 1: no cluster. */
+    workers: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default(1),
     subgraphDefaults: subgraphDefaultsSchema,
     /** Per-subgraph overrides of `subgraphDefaults`, key by key. */
     subgraphs: z.record(z.string(), subgraphTransport).default({}),

@@ -4,6 +4,7 @@ import { bffsSection } from './bffs.ts';
 import { gatewaySection } from './gateway.ts';
 import { limitsSection } from './limits.ts';
 import { persistedQueriesSection } from './persisted-queries.ts';
+import { rateLimitsSection } from './rate-limits.ts';
 import { runtimeSection } from './runtime.ts';
 import { schemaCheckSection } from './schema-check.ts';
 
@@ -18,6 +19,7 @@ export const configSchema = z.strictObject({
   auth: authSection,
   limits: limitsSection,
   persistedQueries: persistedQueriesSection,
+  rateLimits: rateLimitsSection,
   devIssuer: devIssuerSection,
   schemaCheck: schemaCheckSection,
   bffs: bffsSection,

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { type DocumentNode, parse } from 'graphql';
+import { type DocumentNode, Kind, parse } from 'graphql';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import { mountGraphQL } from '../../platform/graphql.ts';
 import { projectRoot } from '../../platform/paths.ts';
+import { createFieldRateLimits } from '../../platform/rate-limit/directive.ts';
 import { createService, type Service } from '../../platform/service.ts';
 import { type SubgraphContext, subgraphContext } from './identity.ts';
 
@@ -26,6 +27,12 @@ export function loadTypeDefs(name: string): DocumentNode {
   return parse(readFileSync(schemaPath(name), 'utf8'));
 }
 
+function declaresRateLimit(typeDefs: DocumentNode): boolean {
+  return typeDefs.definitions.some(
+    (d) => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === 'rateLimit',
+  );
+}
+
 /**
  * Builds (without listening) a subgraph service: the federated schema on Apollo Server, on the
  * shared service skeleton. Every subgraph is this function plus its schema, resolvers and data.
@@ -42,15 +49,26 @@ export async function buildSubgraph(
       if (request.url.startsWith('/graphql')) await sleep(delayMs);
     });
   }
+  let schema = buildSubgraphSchema({
+    typeDefs: definition.typeDefs,
+    // The map is typed with our context; buildSubgraphSchema only knows `unknown` contexts.
+    resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+  });
+  if (declaresRateLimit(definition.typeDefs)) {
+    // @rateLimit fields count per caller in the shared store; the gateway reads the same budgets.
+    const limits = createFieldRateLimits({
+      config,
+      service: definition.name,
+      log: service.logger,
+      metrics: service.metrics,
+    });
+    schema = limits.apply(schema, (context: SubgraphContext) => context.identity.userId);
+    service.app.addHook('onClose', () => limits.close());
+    await limits.ready();
+  }
   await mountGraphQL<SubgraphContext>({
     service,
-    apollo: {
-      schema: buildSubgraphSchema({
-        typeDefs: definition.typeDefs,
-        // The map is typed with our context; buildSubgraphSchema only knows `unknown` contexts.
-        resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
-      }),
-    },
+    apollo: { schema },
     context: subgraphContext,
     development: config.environment === 'development',
     subgraph: true,

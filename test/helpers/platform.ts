@@ -16,6 +16,7 @@ export interface TokenClaims {
   sub?: string;
   tenant?: string;
   scopes?: string[];
+  client?: string;
   ttl?: string;
 }
 
@@ -154,6 +155,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
         sub: claims.sub ?? 'acme-user-1',
         tenant: claims.tenant ?? 'acme',
         scopes: claims.scopes ?? ['billing:read'],
+        client: claims.client,
         ttl: claims.ttl ?? '10m',
       },
       issuerIdentity(config.auth),

@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readSupergraphConfig } from '../../gateway/compose.ts';
+import { envOverrides } from '../../platform/config/env.ts';
+import { loadConfig } from '../../platform/config/load.ts';
+import { subgraphNames } from '../../platform/config/runtime.ts';
+import { projectRoot } from '../../platform/paths.ts';
+
+interface ComposeService {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  networks?: string[] | Record<string, { ipv4_address?: string }>;
+  volumes?: string[];
+}
+
+const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
+// Merge keys (`<<: *anchor`) are YAML 1.1, which docker compose reads.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+  networks: Record<string, { ipam?: { config: { subnet: string }[] } }>;
+};
+const services = compose.services;
+const config = loadConfig({ env: {} });
+const routingUrls = new Map(
+  readSupergraphConfig(join(projectRoot, 'supergraph.yaml')).subgraphs.map((s) => [s.name, new URL(s.url)]),
+);
+const nginx = read('deploy/nginx.conf');
+const bffs = ['web', 'mobile', 'cli'] as const;
+
+const serving = (name: string) =>
+  Object.entries(services).filter(([, s]) => s.command?.[0] === 'serve' && s.command[1] === name);
+const replicas = serving('gateway');
+const portico = Object.entries(services).filter(([, s]) => s.command?.[0] === 'serve');
+const healthPort = (service: ComposeService) =>
+  Number(/127\.0\.0\.1:(\d+)\//.exec(service.healthcheck?.test.join(' ') ?? '')?.[1]);
+const loadBalancer = services.gateway!;
+
+/**
+ * Docker does not run here, so the compose file is checked against what it must agree with:
+ * supergraph.yaml (subgraph names, ports, paths), portico.yaml (ports), the environment variables
+ * the config reads, and the nginx upstreams.
+ */
+describe('docker-compose.yml', () => {
+  it('runs every subgraph of supergraph.yaml as a service of that name, on its portico.yaml port', () => {
+    expect([...routingUrls.keys()].sort()).toEqual([...subgraphNames].sort());
+    for (const name of subgraphNames) {
+      const service = services[name];
+      expect(service?.command, name).toEqual(['serve', name]);
+      expect(healthPort(service!), name).toBe(config.ports[name]);
+      expect(Number(routingUrls.get(name)!.port), `${name}: supergraph.yaml routing_url port`).toBe(
+        config.ports[name],
+      );
+    }
+  });
+
+  it('runs two gateway replicas wired to every subgraph, the issuer and Redis', () => {
+    expect(replicas.length).toBeGreaterThanOrEqual(2);
+    for (const [name, replica] of replicas) {
+      const env = replica.environment!;
+      for (const subgraph of subgraphNames) {
+        const path = routingUrls.get(subgraph)!.pathname;
+        expect(env[`PORTICO_SUBGRAPH_${subgraph.toUpperCase()}_URL`], `${name} -> ${subgraph}`).toBe(
+          `http://${subgraph}:${config.ports[subgraph]}${path}`,
+        );
+        expect(replica.depends_on?.[subgraph]?.condition).toBe('service_healthy');
+      }
+      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      expect(env.PORTICO_JWKS_URL).toBe(`http://issuer:${config.ports.issuer}/.well-known/jwks.json`);
+      expect(env.PORTICO_ENV).toBe('production');
+      expect(healthPort(replica)).toBe(config.ports.gateway);
+      expect(replica.ports, `${name} is reached through the load balancer only`).toBeUndefined();
+      expect(replica.depends_on?.redis?.condition).toBe('service_healthy');
+      expect(replica.depends_on?.issuer?.condition).toBe('service_healthy');
+    }
+    expect(serving('issuer').map(([n]) => n)).toEqual(['issuer']);
+    expect(healthPort(services.issuer!)).toBe(config.ports.issuer);
+  });
+
+  it('puts nginx in front of the replicas, and the replicas trust its forwarded address only', () => {
+    const upstreams = [...nginx.matchAll(/^\s*server\s+([\w-]+):(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`);
+    expect(upstreams.sort()).toEqual(replicas.map(([name]) => `${name}:${config.ports.gateway}`).sort());
+    expect(nginx).toMatch(new RegExp(`listen ${config.ports.gateway};`));
+    expect(nginx).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
+    expect(loadBalancer.image).toMatch(/^nginx:/);
+    expect(loadBalancer.volumes).toContain('./deploy/nginx.conf:/etc/nginx/nginx.conf:ro');
+    expect(loadBalancer.ports).toEqual([`${config.ports.gateway}:${config.ports.gateway}`]);
+    const address = (loadBalancer.networks as Record<string, { ipv4_address?: string }>).portico
+      ?.ipv4_address;
+    const subnet = compose.networks.portico?.ipam?.config[0]?.subnet ?? '';
+    expect(address).toBeDefined();
+    expect(address!.startsWith(subnet.replace(/\.0\/24$/, '.'))).toBe(true);
+    for (const [, replica] of replicas) {
+      expect(replica.environment?.PORTICO_TRUST_PROXY).toBe(address);
+      expect(loadConfig({ env: replica.environment }).gateway.trustProxy).toEqual([address]);
+    }
+  });
+
+  it('runs the BFFs on their portico.yaml ports against the load balancer', () => {
+    for (const name of bffs) {
+      const service = services[name];
+      expect(service?.command, name).toEqual(['serve', name]);
+      expect(healthPort(service!), name).toBe(config.ports[name]);
+      expect(service?.ports).toEqual([`${config.ports[name]}:${config.ports[name]}`]);
+      expect(service?.environment?.PORTICO_GATEWAY_URL).toBe(
+        `http://gateway:${config.ports.gateway}/graphql`,
+      );
+      expect(service?.depends_on?.gateway?.condition).toBe('service_healthy');
+    }
+  });
+
+  it('gives every Portico service the container settings, and only variables the config reads', () => {
+    const known = new Set([
+      ...envOverrides.map((o) => o.env),
+      'APOLLO_TELEMETRY_DISABLED',
+      'PORTICO_GATEWAY_URL',
+    ]);
+    for (const [name, service] of portico) {
+      const env = service.environment ?? {};
+      expect(env.PORTICO_HOST, name).toBe('0.0.0.0');
+      expect(env.APOLLO_TELEMETRY_DISABLED, name).toBe('true');
+      expect(env.REDIS_URL, name).toBe('redis://redis:6379');
+      expect(
+        Object.keys(env).filter((key) => !known.has(key)),
+        name,
+      ).toEqual([]);
+      // The values parse: a service would start with them.
+      expect(() => loadConfig({ env }), name).not.toThrow();
+      expect(service.image, name).toBe('portico:local');
+      expect(service.healthcheck?.test, name).toBeDefined();
+    }
+    expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  });
+
+  it('builds one image with npm ci and runs the compiled command, no tsx and no downloads at start', () => {
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile).toMatch(/^RUN npm ci$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/cli\/main.js"\]$/m);
+    expect(read('tsconfig.build.json')).toMatch(/"include": \[.*"cli".*\]/);
+  });
+});
