@@ -9,6 +9,8 @@ export interface BffContext {
   log: FastifyBaseLogger;
   /** The caller's Authorization header, forwarded as it came; the gateway verifies it. */
   authorization: string | undefined;
+  /** Whom the BFF's `@rateLimit` budgets count against (see callerKey). */
+  caller: string;
   /** Epoch ms by which this request must be answered. */
   deadline: number;
   gateway: GatewayLoader;

@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { FastifyRequest } from 'fastify';
-import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import type { GraphQLFieldResolver } from 'graphql';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import { requestDeadline } from '../../platform/deadline.ts';
 import { mountGraphQL } from '../../platform/graphql.ts';
 import { projectRoot } from '../../platform/paths.ts';
+import { createFieldRateLimits, rateLimitDirectiveTypeDefs } from '../../platform/rate-limit/directive.ts';
 import { createService, type Service } from '../../platform/service.ts';
 import { inboundTrace } from '../../platform/trace.ts';
 import type { BffContext } from './context.ts';
@@ -26,12 +28,23 @@ export interface BffDefinition {
   rules: FieldRules;
   /** Extra HTTP behaviour of this frontend (the mobile ETags, say). */
   install?: (service: Service) => void;
-  /** Schema transforms applied after the rules (e.g. the `@rateLimit` directive). */
-  transformSchema?: (schema: GraphQLSchema, config: Readonly<PorticoConfig>) => GraphQLSchema;
 }
 
+/** The BFF's own schema file, with the `@rateLimit` directive its fields may use. */
 export function bffTypeDefs(name: BffName): string {
-  return readFileSync(join(projectRoot, 'bffs', name, 'schema.graphql'), 'utf8');
+  return `${rateLimitDirectiveTypeDefs}\n${readFileSync(join(projectRoot, 'bffs', name, 'schema.graphql'), 'utf8')}`;
+}
+
+/**
+ * Who a BFF's field rate limits count against. The BFF does not verify tokens (the gateway does,
+ * on the same request), so a caller is a hash of its bearer token: a forged token only ever spends
+ * its own budget, and its gateway calls fail. Callers without a token share a budget per IP.
+ */
+function callerKey(request: FastifyRequest): string {
+  const authorization = request.headers.authorization;
+  return authorization
+    ? `token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 32)}`
+    : `ip:${request.ip}`;
 }
 
 /**
@@ -59,7 +72,14 @@ export async function createBff(
     resolvers: withRules(definition.resolvers, definition.rules, cache),
   });
   checkRules(schema, definition.rules);
-  if (definition.transformSchema) schema = definition.transformSchema(schema, config);
+  const fieldLimits = createFieldRateLimits({
+    config,
+    service: `bff-${definition.name}`,
+    log: service.logger,
+    metrics: service.metrics,
+  });
+  schema = fieldLimits.apply<BffContext>(schema, (context) => context.caller);
+  await fieldLimits.ready();
   definition.install?.(service);
   const maxRequestMs = settings[definition.name].deadlineMs;
 
@@ -70,6 +90,7 @@ export async function createBff(
       requestId: request.id,
       log: request.log,
       authorization,
+      caller: callerKey(request),
       deadline: requestDeadline(request.headers, receivedAt, { maxRequestMs }),
       notes: [],
       wholeFailure: null,
@@ -96,6 +117,7 @@ export async function createBff(
   });
   service.app.addHook('onClose', async () => {
     await client.close();
+    await fieldLimits.close();
   });
   return service;
 }

@@ -23,8 +23,10 @@ export async function startBff(
   name: BffName,
   gatewayUrl: string,
   bffs: Record<string, unknown> = {},
+  /** Settings outside `bffs` (a shared Redis, say). */
+  overrides: Record<string, unknown> = {},
 ): Promise<TestBff> {
-  const service = await bffBuilders[name](testConfig({ bffs: { gatewayUrl, ...bffs } }));
+  const service = await bffBuilders[name](testConfig({ ...overrides, bffs: { gatewayUrl, ...bffs } }));
   const url = `${await service.listen(0, '127.0.0.1')}/graphql`;
   return {
     url,
