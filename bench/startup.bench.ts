@@ -1,4 +1,4 @@
-import { startPlatformProcesses } from './lib/platform-process.ts';
+import { startDevPlatform } from '../test/helpers/dev-platform.ts';
 
 /**
  * Time from `npm start` (portico dev) to every service answering /ready, measured from outside
@@ -7,7 +7,7 @@ import { startPlatformProcesses } from './lib/platform-process.ts';
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const seconds: number[] = [];
 for (let i = 0; i < runs; i += 1) {
-  const platform = await startPlatformProcesses();
+  const platform = await startDevPlatform();
   const own = /Portico is ready in ([\d.]+) s/.exec(platform.proc.output())?.[1];
   seconds.push(platform.readySeconds);
   process.stdout.write(

@@ -86,26 +86,26 @@ export async function createBff(
   const context = async (request: FastifyRequest): Promise<BffContext> => {
     const receivedAt = Date.now();
     const authorization = request.headers.authorization;
+    const deadline = requestDeadline(request.headers, receivedAt, { maxRequestMs });
+    const call = {
+      authorization,
+      requestId: request.id,
+      traceparent: inboundTrace(request.headers).traceparent,
+      deadline,
+      log: request.log,
+    };
     const ctx: BffContext = {
       requestId: request.id,
       log: request.log,
       authorization,
       caller: callerKey(request),
-      deadline: requestDeadline(request.headers, receivedAt, { maxRequestMs }),
+      deadline,
       notes: [],
       wholeFailure: null,
-      gateway: undefined as never,
+      gateway: createGatewayLoader(client, call, (failure) => {
+        ctx.wholeFailure ??= failure;
+      }),
     };
-    const call = {
-      authorization,
-      requestId: request.id,
-      traceparent: inboundTrace(request.headers).traceparent,
-      deadline: ctx.deadline,
-      log: request.log,
-    };
-    ctx.gateway = createGatewayLoader(client, call, (failure) => {
-      ctx.wholeFailure ??= failure;
-    });
     return ctx;
   };
 

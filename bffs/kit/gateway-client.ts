@@ -45,7 +45,8 @@ const printed = new WeakMap<
   { query: string; operationName: string | undefined; mutation: boolean }
 >();
 
-function describe(document: TypedDocumentNode<unknown, unknown>) {
+/** A generated document's text, name and kind, worked out once per document. */
+export function describeOperation(document: TypedDocumentNode<unknown, unknown>) {
   let entry = printed.get(document);
   if (!entry) {
     const operation = getOperationAST(document);
@@ -88,7 +89,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
 
   return {
     async execute(document, variables, call) {
-      const { query, operationName, mutation } = describe(document as TypedDocumentNode<unknown, unknown>);
+      const { query, operationName, mutation } = describeOperation(
+        document as TypedDocumentNode<unknown, unknown>,
+      );
       const budget = call.deadline - options.marginMs - Date.now();
       if (budget <= 0)
         throw new GatewayCallError(

@@ -1,22 +1,16 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import DataLoader from 'dataloader';
-import { getOperationAST } from 'graphql';
 import { GatewayCallError, type WholeRequestFailure } from './failures.ts';
-import type { CallContext, GatewayClient, GatewayResult } from './gateway-client.ts';
+import {
+  type CallContext,
+  describeOperation,
+  type GatewayClient,
+  type GatewayResult,
+} from './gateway-client.ts';
 
 interface OperationKey {
   document: TypedDocumentNode<unknown, unknown>;
   variables: unknown;
-}
-
-const names = new WeakMap<object, string>();
-function operationName(document: TypedDocumentNode<unknown, unknown>): string {
-  let name = names.get(document);
-  if (name === undefined) {
-    name = getOperationAST(document)?.name?.value ?? 'anonymous';
-    names.set(document, name);
-  }
-  return name;
 }
 
 /** Stable JSON: the same variables in another key order are the same call. */
@@ -77,7 +71,7 @@ export function createGatewayLoader(
           });
         }),
       ),
-    { cacheKeyFn: (key) => `${operationName(key.document)}:${stable(key.variables)}` },
+    { cacheKeyFn: (key) => `${describeOperation(key.document).operationName}:${stable(key.variables)}` },
   );
   const batches = new Map<object, DataLoader<unknown, unknown, string>>();
 

@@ -80,6 +80,16 @@ function malformedItem(item: unknown): string | null {
  * text/plain body, no body): Apollo Server answers those with its own 400.
  */
 export function requestedOperations(request: FastifyRequest): RequestedOperations | null {
+  // The request-limit and safelist hooks both read them: work them out once per request.
+  if (read.has(request)) return read.get(request) ?? null;
+  const operations = readOperations(request);
+  read.set(request, operations);
+  return operations;
+}
+
+const read = new WeakMap<FastifyRequest, RequestedOperations | null>();
+
+function readOperations(request: FastifyRequest): RequestedOperations | null {
   if (request.method === 'GET') {
     return isRecord(request.query)
       ? { batch: false, size: 1, operations: [fromRecord(request.query)], malformed: [] }

@@ -1,62 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { platformServices } from '../../cli/dev.ts';
 import { waitUntilReady } from '../../cli/wait-ready.ts';
+import { type DevPlatform, startDevPlatform } from '../helpers/dev-platform.ts';
 import { postGraphQL } from '../helpers/http.ts';
-import { freePorts, type Spawned, spawnPortico } from '../helpers/process.ts';
-
-const services = [
-  'gateway',
-  'models',
-  'billing',
-  'metering',
-  'health',
-  'issuer',
-  'web',
-  'mobile',
-  'cli',
-] as const;
-
-/** `npm start` on free ports (the same env overrides a user would set to move it). */
-async function startDev(args: string[]): Promise<{ proc: Spawned; ports: Record<string, number> }> {
-  const free = await freePorts(services.length);
-  const ports = Object.fromEntries(services.map((name, i) => [name, free[i]!]));
-  const env = Object.fromEntries(
-    services.map((name) => [`PORTICO_${name.toUpperCase()}_PORT`, String(ports[name])]),
-  );
-  const proc = spawnPortico(['dev', ...args], env);
-  const until = Date.now() + 90_000;
-  while (!proc.output().includes('Portico is ready') && Date.now() < until) {
-    if (proc.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { proc, ports };
-}
-
-function tokenFrom(output: string): string {
-  const match = /export TOKEN=(\S+)/.exec(output);
-  if (!match) throw new Error(`no token in output:\n${output}`);
-  return match[1]!;
-}
 
 describe('npm start (portico dev)', () => {
-  let running: Spawned | undefined;
+  let running: DevPlatform | undefined;
   afterEach(async () => {
-    if (running && running.child.exitCode === null) {
-      running.child.kill('SIGINT');
-      await running.exited;
-    }
+    await running?.stop();
     running = undefined;
   });
 
   it('boots every service, prints a working token and curl, and stops cleanly on Ctrl-C', async () => {
-    const { proc, ports } = await startDev([]);
-    running = proc;
+    running = await startDevPlatform();
+    const { proc, ports, token } = running;
     expect(proc.output()).toMatch(/Portico is ready in [\d.]+ s/);
-    const urls = services.map((name) => ({ name, url: `http://127.0.0.1:${ports[name]}` }));
+    const urls = platformServices.map((name) => ({ name, url: `http://127.0.0.1:${ports[name]}` }));
     expect(await waitUntilReady(urls, 5_000)).toEqual([]);
     const curlBody = /-d '(\{.*\})'/.exec(proc.output())?.[1];
     expect(curlBody).toBeDefined();
     const { status, body } = await postGraphQL(`http://127.0.0.1:${ports.gateway}/graphql`, curlBody, {
-      token: tokenFrom(proc.output()),
+      token,
     });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
@@ -65,22 +29,20 @@ describe('npm start (portico dev)', () => {
     const home = await postGraphQL(
       `http://127.0.0.1:${ports.mobile}/graphql`,
       { query: '{ home { greeting status } }' },
-      { token: tokenFrom(proc.output()) },
+      { token },
     );
     expect(home.body).toEqual({ data: { home: { greeting: 'Hi Grace', status: expect.any(String) } } });
-    proc.child.kill('SIGINT');
-    expect(await proc.exited).toBe(0);
+    expect(await running.stop()).toBe(0);
     expect(proc.output()).toMatch(/all services stopped/);
     await expect(fetch(`http://127.0.0.1:${ports.gateway}/health`)).rejects.toThrow();
   });
 
   it('starts degraded: --without leaves a subgraph out, --delay slows one down', async () => {
-    const { proc, ports } = await startDev(['--without', 'billing', '--delay', 'health=2000']);
-    running = proc;
+    running = await startDevPlatform(['--without', 'billing', '--delay', 'health=2000']);
+    const { proc, ports, token } = running;
     expect(proc.output()).toMatch(/left out: billing/);
     await expect(fetch(`http://127.0.0.1:${ports.billing}/health`)).rejects.toThrow();
 
-    const token = tokenFrom(proc.output());
     const gateway = `http://127.0.0.1:${ports.gateway}/graphql`;
     const { body } = await postGraphQL(
       gateway,

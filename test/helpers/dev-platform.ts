@@ -1,20 +1,25 @@
 import { platformServices } from '../../cli/dev.ts';
-import { waitUntilReady } from '../../cli/wait-ready.ts';
-import { freePorts, type Spawned, spawnPortico } from '../../test/helpers/process.ts';
+import { freePorts, type Spawned, spawnPortico } from './process.ts';
 
-export interface RunningPlatform {
+export interface DevPlatform {
   proc: Spawned;
   ports: Record<string, number>;
+  /** The dev token the launcher printed. */
   token: string;
+  /** From spawning `portico dev` to its ready banner (every service it started answers /ready). */
   readySeconds: number;
-  stop(): Promise<void>;
+  /** Ctrl-C, as a user stops it; resolves with the exit code. */
+  stop(): Promise<number | string>;
 }
 
-/** `portico dev` as a user starts it (one process per service), on free ports; `extraEnv` reaches every service. */
-export async function startPlatformProcesses(
+/**
+ * `npm start` (`portico dev`) as a user runs it, one process per service, moved to free ports
+ * with the same environment overrides a user would set; `extraEnv` reaches every service.
+ */
+export async function startDevPlatform(
   args: string[] = [],
   extraEnv: Record<string, string> = {},
-): Promise<RunningPlatform> {
+): Promise<DevPlatform> {
   const free = await freePorts(platformServices.length);
   const ports = Object.fromEntries(platformServices.map((name, i) => [name, free[i]!]));
   const env = Object.fromEntries(
@@ -28,17 +33,18 @@ export async function startPlatformProcesses(
   }
   const readySeconds = (performance.now() - started) / 1000;
   const token = /export TOKEN=(\S+)/.exec(proc.output())?.[1];
-  if (!token) throw new Error(`platform did not start:\n${proc.output()}`);
-  const urls = platformServices.map((name) => ({ name, url: `http://127.0.0.1:${ports[name]}` }));
-  if ((await waitUntilReady(urls, 5_000)).length > 0) throw new Error('not ready');
+  if (!token) {
+    proc.child.kill('SIGKILL');
+    throw new Error(`portico dev did not start:\n${proc.output()}`);
+  }
   return {
     proc,
     ports,
     token,
     readySeconds,
     async stop() {
-      proc.child.kill('SIGINT');
-      await proc.exited;
+      if (proc.child.exitCode === null) proc.child.kill('SIGINT');
+      return proc.exited;
     },
   };
 }
