@@ -20,7 +20,7 @@ defineBffSuite({
     nullPaths: [['status'], ['models', 0, 'availability']],
     servedPaths: [['usage'], ['models', 0, 'requests7d']],
   },
-  // Account and usage are each billing then metering (600 ms); the rest run beside them.
-  latency: { delays: { billing: 300, metering: 300, health: 300 }, slowestChainMs: 600, sumMs: 1_800 },
+  // Account and usage are each billing then metering (1 s); the rest run beside them.
+  latency: { delays: { billing: 500, metering: 500, health: 500 }, slowestChainMs: 1_000, sumMs: 3_000 },
   stalePath: ['status', 'platform'],
 });

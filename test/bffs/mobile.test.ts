@@ -32,8 +32,8 @@ defineBffSuite({
       ['home', 'topModels', 0, 'requests7d'],
     ],
   },
-  // Account is billing then metering (600 ms); models (metering, health) and status run beside it.
-  latency: { delays: { billing: 300, metering: 300, health: 300 }, slowestChainMs: 600, sumMs: 1_200 },
+  // Account is billing then metering (1 s); models (metering, health) and status run beside it.
+  latency: { delays: { billing: 500, metering: 500, health: 500 }, slowestChainMs: 1_000, sumMs: 2_000 },
   stalePath: ['home', 'status'],
 });
 

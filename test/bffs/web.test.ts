@@ -39,7 +39,7 @@ defineBffSuite({
       ['dashboard', 'models', 0, 'usage7d'],
     ],
   },
-  // Account is billing then metering (600 ms); models and health run beside it.
-  latency: { delays: { billing: 300, metering: 300, health: 300 }, slowestChainMs: 600, sumMs: 1_200 },
+  // Account is billing then metering (1 s); models and health run beside it.
+  latency: { delays: { billing: 500, metering: 500, health: 500 }, slowestChainMs: 1_000, sumMs: 2_000 },
   stalePath: ['dashboard', 'health'],
 });

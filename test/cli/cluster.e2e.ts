@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway } from '../helpers/gateway-process.ts';
 import { startPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { REDIS_URL, skipWithoutRedis } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const LIMIT = 12;
 const skipRedis = await skipWithoutRedis('gateway cluster mode over Redis');
@@ -51,10 +51,10 @@ describe('gateway cluster mode', { timeout: 60_000 }, () => {
 
   const shareOneLimit = async (url: string, output: () => string) => {
     // Ready means one worker listens; both must before the load is spread.
-    const until = Date.now() + 30_000;
-    while (logLines(output()).filter((l) => l.msg === 'gateway listening').length < 2 && Date.now() < until) {
-      await sleep(100);
-    }
+    await waitFor(() => logLines(output()).filter((l) => l.msg === 'gateway listening').length >= 2, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     const token = await platform.token({ tenant: `tenant-${randomUUID()}` });
     const statuses: number[] = [];
     for (let i = 0; i < 2 * LIMIT; i += 1) statuses.push(await status(url, token));
@@ -81,8 +81,7 @@ describe('gateway cluster mode', { timeout: 60_000 }, () => {
       const token = await shareOneLimit(gateway.url, gateway.proc.output);
       const listening = () => logLines(gateway.proc.output()).filter((l) => l.msg === 'gateway listening');
       process.kill(Number(listening()[0]!.pid), 'SIGKILL');
-      const until = Date.now() + 30_000;
-      while (listening().length < 3 && Date.now() < until) await sleep(100);
+      await waitFor(() => listening().length >= 3, { timeoutMs: 30_000, intervalMs: 100 });
       expect(listening()).toHaveLength(3);
       expect(gateway.proc.output()).toMatch(/worker exited; starting a new one/);
       // The new worker serves, under the budget the primary still holds (spent above).

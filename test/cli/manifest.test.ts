@@ -2,14 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { runCli } from '../helpers/cli.ts';
 import { fixtureBffTree } from '../helpers/operations.ts';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
-}
 
 describe('portico manifest', () => {
   let root: string;
@@ -24,9 +18,9 @@ describe('portico manifest', () => {
   const read = () => JSON.parse(readFileSync(out, 'utf8'));
 
   it('builds an Apollo-format manifest of every named operation, each with the fragments it uses', async () => {
-    const { io, out: lines } = capture();
-    expect(await main(['manifest', '--out', out, glob()], io)).toBe(0);
-    expect(lines.join('\n')).toMatch(/wrote 6 operations from 4 files/);
+    const wrote = await runCli(['manifest', '--out', out, glob()]);
+    expect(wrote.code).toBe(0);
+    expect(wrote.stdout).toMatch(/wrote 6 operations from 4 files/);
     const manifest = read();
     expect(manifest.format).toBe('apollo-persisted-query-manifest');
     expect(manifest.version).toBe(1);
@@ -51,19 +45,19 @@ describe('portico manifest', () => {
   });
 
   it('is stable: the same files give the same bytes, and --check tells an outdated manifest', async () => {
-    expect(await main(['manifest', '--out', out, glob()], capture().io)).toBe(0);
+    expect((await runCli(['manifest', '--out', out, glob()])).code).toBe(0);
     const first = readFileSync(out, 'utf8');
-    expect(await main(['manifest', '--out', out, glob()], capture().io)).toBe(0);
+    expect((await runCli(['manifest', '--out', out, glob()])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(first);
-    expect(await main(['manifest', '--check', '--out', out, glob()], capture().io)).toBe(0);
+    expect((await runCli(['manifest', '--check', '--out', out, glob()])).code).toBe(0);
 
     writeFileSync(
       join(root, 'bffs', 'cli', 'operations', 'more.graphql'),
       'query CliMore { health { checkedAt } }',
     );
-    const check = capture();
-    expect(await main(['manifest', '--check', '--out', out, glob()], check.io)).toBe(1);
-    expect(check.err.join('\n')).toContain('out of date');
+    const check = await runCli(['manifest', '--check', '--out', out, glob()]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('out of date');
     expect(readFileSync(out, 'utf8')).toBe(first);
   });
 
@@ -73,7 +67,7 @@ describe('portico manifest', () => {
       join(dir, 'card.graphql'),
       'query MobileCards { models { nodes { ...ModelCard } } }\nfragment ModelCard on Model { id }',
     );
-    expect(await main(['manifest', '--out', out, glob()], capture().io)).toBe(0);
+    expect((await runCli(['manifest', '--out', out, glob()])).code).toBe(0);
     const cards = read().operations.find((o: { name: string }) => o.name === 'MobileCards');
     expect(cards.body).toContain('fragment ModelCard on Model {\n  id\n}');
   });
@@ -87,9 +81,9 @@ describe('portico manifest', () => {
       'query Twice { tenant { name } }\nquery Lost { models { nodes { ...Gone } } }',
     );
     writeFileSync(join(dir, 'c.graphql'), 'query Broken { health { ');
-    const { io, err } = capture();
-    expect(await main(['manifest', '--out', out, glob()], io)).toBe(1);
-    const text = err.join('\n');
+    const refused = await runCli(['manifest', '--out', out, glob()]);
+    expect(refused.code).toBe(1);
+    const text = refused.stderr;
     expect(text).toMatch(/broken\/operations\/a\.graphql: an operation without a name/);
     expect(text).toMatch(/b\.graphql: operation Twice is defined twice/);
     expect(text).toMatch(/b\.graphql: operation Lost uses a fragment defined nowhere/);
@@ -98,9 +92,9 @@ describe('portico manifest', () => {
   });
 
   it('warns and writes an empty manifest when nothing matches', async () => {
-    const { io, err } = capture();
-    expect(await main(['manifest', '--out', out, join(root, 'nowhere', '*.graphql')], io)).toBe(0);
-    expect(err.join('\n')).toContain('no operation files match');
+    const empty = await runCli(['manifest', '--out', out, join(root, 'nowhere', '*.graphql')]);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain('no operation files match');
     expect(read().operations).toEqual([]);
   });
 });

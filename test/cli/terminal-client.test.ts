@@ -30,6 +30,15 @@ describe('the portico terminal client', () => {
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^Platform {2}(OPERATIONAL|DEGRADED) {2}\(checked /);
     expect(stdout).toMatch(/\n {2}SERVICE +STATUS +LATENCY\n {2}inference-api +OPERATIONAL +\d+\.\d ms/);
+    // Every service row starts its status where the header's STATUS starts, and ends its latency where LATENCY ends.
+    const lines = stdout.split('\n');
+    const header = lines.findIndex((line) => line.trimStart().startsWith('SERVICE'));
+    const rows = lines.slice(header + 1, header + 6);
+    const statusAt = lines[header]!.indexOf('STATUS');
+    for (const row of rows) {
+      expect(row.slice(statusAt)).toMatch(/^(OPERATIONAL|DEGRADED|OUTAGE) /);
+      expect(row.length).toBe(lines[header]!.length);
+    }
     expect(stdout).toMatch(/Account {3}Acme Corp · Enterprise · [\d.]+ % of the token quota used/);
   });
 

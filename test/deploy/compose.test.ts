@@ -95,6 +95,7 @@ describe('docker-compose.yml', () => {
       ?.ipv4_address;
     const subnet = compose.networks.portico?.ipam?.config[0]?.subnet ?? '';
     expect(address).toBeDefined();
+    expect(subnet).toMatch(/^\d+\.\d+\.\d+\.0\/24$/);
     expect(address!.startsWith(subnet.replace(/\.0\/24$/, '.'))).toBe(true);
     for (const [, replica] of replicas) {
       expect(replica.environment?.PORTICO_TRUST_PROXY).toBe(address);

@@ -10,10 +10,12 @@ import type { GraphQLResult } from '../helpers/http.ts';
 import { fixtureBffTree } from '../helpers/operations.ts';
 import { startPlatform, type TestGateway, type TestPlatform } from '../helpers/platform.ts';
 import { REDIS_URL, skipWithoutRedis } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const apq = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 const quiet = { out: () => {}, err: () => {} };
+const noRedis = await skipWithoutRedis('APQ over Redis');
 
 describe('automatic persisted queries', () => {
   let platform: TestPlatform;
@@ -83,8 +85,7 @@ describe('automatic persisted queries', () => {
     expect(result.status).toBe(401);
   });
 
-  it('registrations are shared between gateways through Redis', async () => {
-    if (await skipWithoutRedis('APQ over Redis')) return;
+  it.skipIf(noRedis)('registrations are shared between gateways through Redis', async () => {
     const shared = {
       redisUrl: REDIS_URL,
       persistedQueries: { apq: { redisKeyPrefix: `portico-test-${randomUUID()}:`, ttlSec: 60 } },
@@ -99,8 +100,10 @@ describe('automatic persisted queries', () => {
     expect((await a.query({ query: text, extensions: apq(hash) }, { token })).status).toBe(200);
     // The write to Redis is not awaited by Apollo Server; give it a moment.
     let hit = await b.query({ extensions: apq(hash) }, { token });
-    for (let i = 0; i < 20 && hit.body.errors; i += 1)
+    await waitFor(async () => {
       hit = await b.query({ extensions: apq(hash) }, { token });
+      return hit.body.errors === undefined;
+    });
     expect(hit.body.errors).toBeUndefined();
     expect(hit.body.data.health.status).toBeTypeOf('string');
   });
@@ -189,7 +192,8 @@ describe('safelist mode', () => {
     const url = `${safelisted.url}?operationName=CliStatus&extensions=${encodeURIComponent(JSON.stringify(apq(status.id)))}`;
     const get = await request(url, { headers: { 'apollo-require-preflight': '1' } });
     expect(get.statusCode).toBe(200);
-    await get.body.dump();
+    const got = (await get.body.json()) as { data?: { health?: { services?: unknown[] } } };
+    expect(got.data?.health?.services?.length).toBeGreaterThan(0);
   });
 
   it('runs a manifest operation sent as its exact text, or laid out differently', async () => {

@@ -1,5 +1,6 @@
 import { platformServices } from '../../cli/dev.ts';
 import { freePorts, type Spawned, spawnPortico } from './process.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface DevPlatform {
   proc: Spawned;
@@ -27,10 +28,10 @@ export async function startDevPlatform(
   );
   const started = performance.now();
   const proc = spawnPortico(['dev', ...args], { ...env, ...extraEnv });
-  const until = Date.now() + 120_000;
-  while (!proc.output().includes('Portico is ready') && Date.now() < until && proc.child.exitCode === null) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(() => proc.output().includes('Portico is ready') || proc.child.exitCode !== null, {
+    timeoutMs: 120_000,
+    intervalMs: 50,
+  });
   const readySeconds = (performance.now() - started) / 1000;
   const token = /export TOKEN=(\S+)/.exec(proc.output())?.[1];
   if (!token) {

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main } from '../../cli/main.ts';
 import { projectRoot } from '../../platform/paths.ts';
+import { runCli } from './cli.ts';
 
 export interface CommandResult {
   code: number;
@@ -38,10 +38,8 @@ export function schemaFixture(): SchemaFixture {
   for (const name of ['models', 'billing', 'metering', 'health']) copy(`subgraphs/${name}/schema.graphql`);
 
   const run = async (argv: string[]): Promise<CommandResult> => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
+    const { code, stdout, stderr } = await runCli(argv);
+    return { code, out: stdout, err: stderr };
   };
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {

@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type KeyValueStore, memoryStore, tieredStore } from '../../platform/kv-cache.ts';
 
 describe('key-value stores', () => {
@@ -16,10 +15,17 @@ describe('key-value stores', () => {
     expect(await store.get('huge')).toBeUndefined();
     expect(await store.get('a')).toBe('1234567890');
 
-    await store.set('short', 'v', { ttl: 0.05 });
-    expect(await store.get('short')).toBe('v');
-    await sleep(80);
-    expect(await store.get('short')).toBeUndefined();
+    // Expiry follows the clock; a fixed clock keeps a busy machine from expiring it early.
+    vi.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
+    try {
+      await store.set('short', 'v', { ttl: 0.05 });
+      vi.advanceTimersByTime(40);
+      expect(await store.get('short')).toBe('v');
+      vi.advanceTimersByTime(20);
+      expect(await store.get('short')).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('tiered: a failing shared store is a miss on read and skipped on write, never an error', async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLResult } from '../../helpers/http.ts';
 import { startPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import { REDIS_URL, skipWithoutRedis } from '../../helpers/redis.ts';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const skip = await skipWithoutRedis('rate limits with Redis going away');
 
@@ -14,12 +14,15 @@ async function eventually(
   done: (r: GraphQLResult) => boolean,
   ms: number,
 ) {
-  const until = Date.now() + ms;
   let result = await attempt();
-  while (!done(result) && Date.now() < until) {
-    await sleep(100);
-    result = await attempt();
-  }
+  await waitFor(
+    async () => {
+      if (done(result)) return true;
+      result = await attempt();
+      return done(result);
+    },
+    { timeoutMs: ms, intervalMs: 100 },
+  );
   return result;
 }
 

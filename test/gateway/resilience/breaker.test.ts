@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFromRoot } from '../../../platform/config/load.ts';
 import { type Fault, type FaultServer, startFaultServer } from '../../helpers/fault-server.ts';
 import { startPlatform, type TestPlatform } from '../../helpers/platform.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const QUERY = '{ tenant { name usage { requests } } }';
-const OPEN_MS = 400;
+// Long enough that a supergraph reload (watch, debounce, rebuild) lands while the circuit is still open.
+const OPEN_MS = 1_000;
 const unavailable: Fault = { kind: 'status', status: 503 };
 const ok: Fault = { kind: 'ok' };
 
@@ -40,7 +42,7 @@ describe('the circuit breaker', () => {
           supergraphPath,
           watchSupergraph: true,
           subgraphDefaults: {
-            timeoutMs: 300,
+            timeoutMs: 2_000,
             dedup: false,
             retry: { maxAttempts: 1 },
             breaker: {
@@ -116,7 +118,8 @@ describe('the circuit breaker', () => {
     await openTheCircuit();
     await sleep(OPEN_MS + 50);
     metering.reset();
-    metering.set({ kind: 'slow', ms: 150 });
+    // Probes slow enough that all five calls reach the breaker while the two are in flight.
+    metering.set({ kind: 'slow', ms: 1_000 });
     const results = await Promise.all(Array.from({ length: 5 }, () => usageCode()));
     const codes = results.map((r) => r.code ?? 'OK').sort();
     expect(codes).toEqual([
@@ -144,12 +147,11 @@ describe('the circuit breaker', () => {
     expect(reloaded).not.toBe(sdl);
     writeFileSync(supergraphPath, reloaded);
     const describeHealth = '{ __schema { queryType { fields { name description } } } }';
-    for (let i = 0; i < 50; i += 1) {
+    await waitFor(async () => {
       const { body } = await platform.query({ query: describeHealth }, { token });
       const health = body.data?.__schema.queryType.fields.find((f: { name: string }) => f.name === 'health');
-      if (health?.description === marker) break;
-      await sleep(40);
-    }
+      return health?.description === marker;
+    });
     const { body } = await platform.query({ query: describeHealth }, { token });
     expect(
       body.data.__schema.queryType.fields.find((f: { name: string }) => f.name === 'health').description,
