@@ -28,7 +28,7 @@ async function measure(delayMs: number) {
   const token = await platform.token({ scopes: ['billing:read'] });
   const rows: string[] = [];
   for (const name of ['web', 'mobile', 'cli'] as const) {
-    const bff = await startBff(name, proxy.url);
+    const bff = await startBff(name, platform, { gatewayUrl: proxy.url });
     await bff.query({ query: queries[name] }, { token });
     proxy.reset();
     const times: number[] = [];

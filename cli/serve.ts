@@ -46,7 +46,11 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
     ? await (await import('../subgraphs/registry.ts')).buildSubgraphService(name as SubgraphName, config)
     : await builders[name]!(config);
   const port = config.ports[name as keyof typeof config.ports];
-  await runService(service, { port, graceMs: config.shutdownGraceMs });
+  await runService(service, {
+    port,
+    adminPort: config.admin.ports[name as keyof typeof config.admin.ports],
+    graceMs: config.shutdownGraceMs,
+  });
   // The process now lives until a signal drains it.
   return new Promise<number>(() => {});
 }

@@ -46,6 +46,12 @@ export const errorCatalogue = {
     retryable: false,
     description: 'The request body or batch is larger than allowed.',
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    retryable: true,
+    description:
+      'The request did not arrive in time: headers, a stalled body or the whole request (server.*TimeoutMs); the connection is closed.',
+  },
   RATE_LIMITED: {
     status: 429,
     retryable: true,

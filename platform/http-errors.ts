@@ -15,6 +15,8 @@ export class HttpCodedError extends Error {
   }
 }
 
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
 function codeFor(error: FastifyError): ErrorCode {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'PAYLOAD_TOO_LARGE';
   return 'BAD_REQUEST';
@@ -49,13 +51,24 @@ export function installHttpErrorHandlers(app: FastifyInstance): void {
       .send({ errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL' } }] });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({
-      errors: [
-        {
-          message: `no route ${request.method} ${request.url.split('?')[0]}`,
-          extensions: { code: 'BAD_REQUEST' },
-        },
-      ],
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = METHODS.filter((method) => app.hasRoute({ url: path, method }));
+    if (allowed.length > 0) {
+      // The resource exists; only the method is wrong (RFC 9110: 405 names the ones that work).
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({
+          errors: [
+            {
+              message: `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        });
+    }
+    return reply.code(404).send({
+      errors: [{ message: `no route ${request.method} ${path}`, extensions: { code: 'BAD_REQUEST' } }],
     });
   });
 }

@@ -1,14 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/**
- * One Prometheus registry per service process, exposed at /metrics. Request durations are labelled
- * by route pattern (never the raw URL, which would explode cardinality).
- */
-export function installMetrics(app: FastifyInstance, service: string): Registry {
+/** One Prometheus registry per service process, served on the admin listener (see admin.ts). */
+export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/**
+ * Request durations, labelled by route pattern (never the raw URL, which would explode
+ * cardinality).
+ */
+export function installRequestMetrics(app: FastifyInstance, registry: Registry): void {
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by route, method and status',
@@ -21,9 +26,18 @@ export function installMetrics(app: FastifyInstance, service: string): Registry 
       .labels(request.routeOptions.url ?? 'unmatched', request.method, String(reply.statusCode))
       .observe(reply.elapsedTime / 1000);
   });
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
+}
+
+/** Why a connection was cut off before its request had fully arrived. */
+export type CutOffReason = 'request_timeout' | 'body_idle' | 'malformed' | 'headers_too_large';
+
+/** Connections closed because the client was too slow, too big or spoke broken HTTP. */
+export function createCutOffCounter(registry: Registry): (reason: CutOffReason) => void {
+  const counter = new Counter({
+    name: 'http_connections_cut_off_total',
+    help: 'Connections closed before their request arrived whole, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
   });
-  return registry;
+  return (reason) => counter.labels(reason).inc();
 }

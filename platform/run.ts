@@ -3,6 +3,8 @@ import type { Service } from './service.ts';
 export interface RunOptions {
   port: number;
   host?: string;
+  /** The admin listener's port (metrics); 0 picks a free one. */
+  adminPort?: number;
   graceMs: number;
 }
 
@@ -12,8 +14,8 @@ export interface RunOptions {
  * orchestrator sees that work was cut off.
  */
 export async function runService(service: Service, options: RunOptions): Promise<string> {
-  const address = await service.listen(options.port, options.host);
-  service.logger.info({ address }, `${service.name} listening`);
+  const address = await service.listen(options.port, options.host, options.adminPort);
+  service.logger.info({ address, admin: service.adminAddress }, `${service.name} listening`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

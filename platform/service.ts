@@ -1,11 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
+import { createAdminListener } from './admin.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import type { PorticoConfig } from './config/schema.ts';
 import { installHttpErrorHandlers } from './http-errors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { installMetrics } from './metrics.ts';
+import { createCutOffCounter, createMetricsRegistry, installRequestMetrics } from './metrics.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { installBodyIdleTimeout, serverTimeoutOptions } from './socket-limits.ts';
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
@@ -14,9 +16,14 @@ export interface Service {
   readonly app: FastifyInstance;
   readonly logger: Logger;
   readonly metrics: Registry;
+  /** The operational listener (metrics, internal keys): never the port clients use. */
+  readonly admin: FastifyInstance;
+  /** Where the admin listener listens, once `listen` has run. */
+  readonly adminAddress: string | null;
   /** /ready answers 200 only when every check passes and the service is not draining. */
   addReadinessCheck(name: string, check: ReadinessCheck): void;
-  listen(port: number, host?: string): Promise<string>;
+  /** Listens on the public port, and the admin listener on `adminPort` (0: any free port). */
+  listen(port: number, host?: string, adminPort?: number): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, then runs the close hooks. */
   close(): Promise<void>;
   readonly draining: boolean;
@@ -24,14 +31,14 @@ export interface Service {
 
 export interface CreateServiceOptions {
   name: string;
-  config: Pick<PorticoConfig, 'logLevel' | 'logPretty' | 'host'>;
+  config: Pick<PorticoConfig, 'logLevel' | 'logPretty' | 'host' | 'server' | 'admin'>;
   logger?: Logger;
   bodyLimit?: number;
   /** Which proxies' X-Forwarded-For to believe for `request.ip` (fastify's trustProxy); none by default. */
   trustProxy?: boolean | readonly string[];
 }
 
-const PROBES = new Set(['/health', '/ready', '/metrics']);
+const PROBES = new Set(['/health', '/ready']);
 
 /**
  * The skeleton every Portico process is built on: fastify with pino, a request id on every line
@@ -40,7 +47,10 @@ const PROBES = new Set(['/health', '/ready', '/metrics']);
  */
 export function createService(options: CreateServiceOptions): Service {
   const logger = options.logger ?? createLogger(options.name, options.config);
+  const metrics = createMetricsRegistry(options.name);
+  const cutOff = createCutOffCounter(metrics);
   const app = Fastify({
+    ...serverTimeoutOptions(options.config.server),
     // pino's Logger is a FastifyBaseLogger at runtime; the generic would otherwise leak into every signature.
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
@@ -52,7 +62,7 @@ export function createService(options: CreateServiceOptions): Service {
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // fastify wants a mutable array; the config holds a frozen one.
     trustProxy: typeof options.trustProxy === 'object' ? [...options.trustProxy] : options.trustProxy,
-    clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
+    clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger, cutOff),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
@@ -67,8 +77,11 @@ export function createService(options: CreateServiceOptions): Service {
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });
+  installBodyIdleTimeout(app, options.config.server.bodyIdleTimeoutMs, cutOff);
   installHttpErrorHandlers(app);
-  const metrics = installMetrics(app, options.name);
+  installRequestMetrics(app, metrics);
+  const admin = createAdminListener(metrics);
+  let adminAddress: string | null = null;
 
   app.get('/health', async () => ({ status: 'ok', service: options.name }));
   app.get('/ready', async (_request, reply) => {
@@ -94,19 +107,25 @@ export function createService(options: CreateServiceOptions): Service {
     app,
     logger,
     metrics,
+    admin,
+    get adminAddress() {
+      return adminAddress;
+    },
     get draining() {
       return draining;
     },
     addReadinessCheck(name, check) {
       checks.set(name, check);
     },
-    async listen(port, host = options.config.host) {
+    async listen(port, host = options.config.host, adminPort = 0) {
       const address = await app.listen({ port, host });
+      adminAddress = await admin.listen({ port: adminPort, host: options.config.admin.host });
       return address;
     },
     async close() {
       draining = true;
       await app.close();
+      await admin.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { subgraphNames } from './runtime.ts';
+import { serviceNames, subgraphNames } from './runtime.ts';
 
 type Parse = (raw: string) => unknown;
 
@@ -41,6 +41,12 @@ export const envOverrides: readonly Override[] = [
   ...['gateway', 'models', 'billing', 'metering', 'health', 'issuer', 'web', 'mobile', 'cli'].map((name) => ({
     env: `PORTICO_${name.toUpperCase()}_PORT`,
     path: ['ports', name],
+    parse: asInt,
+  })),
+  { env: 'PORTICO_ADMIN_HOST', path: ['admin', 'host'], parse: asString },
+  ...serviceNames.map((name) => ({
+    env: `PORTICO_${name.toUpperCase()}_ADMIN_PORT`,
+    path: ['admin', 'ports', name],
     parse: asInt,
   })),
   ...subgraphNames.map((name) => ({

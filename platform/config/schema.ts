@@ -7,6 +7,7 @@ import { persistedQueriesSection } from './persisted-queries.ts';
 import { rateLimitsSection } from './rate-limits.ts';
 import { runtimeSection } from './runtime.ts';
 import { schemaCheckSection } from './schema-check.ts';
+import { adminSection, serverSection } from './server.ts';
 
 /**
  * The shape of `portico.yaml`. Each section lives in its own file next to this one; adding a
@@ -15,6 +16,8 @@ import { schemaCheckSection } from './schema-check.ts';
  */
 export const configSchema = z.strictObject({
   ...runtimeSection,
+  server: serverSection,
+  admin: adminSection,
   gateway: gatewaySection,
   auth: authSection,
   limits: limitsSection,

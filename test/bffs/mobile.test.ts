@@ -42,7 +42,7 @@ describe('mobile home screen', () => {
   let bff: TestBff;
   beforeAll(async () => {
     platform = await startPlatform();
-    bff = await startBff('mobile', platform.gatewayUrl);
+    bff = await startBff('mobile', platform);
   });
   afterAll(async () => {
     await bff.close();

@@ -19,7 +19,7 @@ describe('@rateLimit on BFF fields', () => {
   });
 
   it('answers 429 with Retry-After when a limited root field leaves no data, per caller', async () => {
-    const bff = await startBff('mobile', platform.gatewayUrl);
+    const bff = await startBff('mobile', platform);
     bffs.push(bff);
     const token = await platform.token({ sub: 'acme-user-2' });
     for (let i = 0; i < 120; i += 1) {
@@ -42,7 +42,7 @@ describe('@rateLimit on BFF fields', () => {
   });
 
   it('nulls only a limited nullable field and serves the rest', async () => {
-    const bff = await startBff('cli', platform.gatewayUrl);
+    const bff = await startBff('cli', platform);
     bffs.push(bff);
     const token = await platform.token({ sub: 'acme-user-3' });
     const query = '{ usage(window: D1) { requests } status { platform { overall } } }';
@@ -65,8 +65,8 @@ describe('@rateLimit on BFF fields', () => {
     async () => {
       const shared = { redisUrl: REDIS_URL, rateLimits: { redisKeyPrefix: `portico-test:${randomUUID()}:` } };
       const [a, b] = await Promise.all([
-        startBff('mobile', platform.gatewayUrl, {}, shared),
-        startBff('mobile', platform.gatewayUrl, {}, shared),
+        startBff('mobile', platform, {}, shared),
+        startBff('mobile', platform, {}, shared),
       ]);
       bffs.push(a!, b!);
       const token = await platform.token({ sub: 'acme-user-9' });

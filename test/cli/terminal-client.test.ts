@@ -13,8 +13,8 @@ describe('the portico terminal client', () => {
   beforeAll(async () => {
     healthy = await startPlatform();
     degraded = await startPlatform({ without: ['health', 'billing'] });
-    bff = await startBff('cli', healthy.gatewayUrl);
-    degradedBff = await startBff('cli', degraded.gatewayUrl);
+    bff = await startBff('cli', healthy);
+    degradedBff = await startBff('cli', degraded);
     token = await healthy.token({ sub: 'acme-user-1', tenant: 'acme' });
   });
   afterAll(async () => {

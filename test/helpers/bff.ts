@@ -18,15 +18,30 @@ export const bffBuilders: Record<BffName, (config: ReturnType<typeof testConfig>
   cli: async (config) => (await import('../../bffs/cli/server.ts')).buildCliBff(config),
 };
 
-/** A BFF in this process on an ephemeral port, calling the given gateway over real HTTP. */
+/** What a BFF needs of a test platform: the gateway to call and the issuer whose tokens to accept. */
+export interface BffTarget {
+  gatewayUrl: string;
+  config: { auth: { jwksUrl?: string } };
+}
+
+/**
+ * A BFF in this process on an ephemeral port, calling the platform's gateway over real HTTP (or
+ * `bffs.gatewayUrl`, a proxy in front of it) and verifying tokens of the platform's issuer.
+ */
 export async function startBff(
   name: BffName,
-  gatewayUrl: string,
+  target: BffTarget,
   bffs: Record<string, unknown> = {},
   /** Settings outside `bffs` (a shared Redis, say). */
   overrides: Record<string, unknown> = {},
 ): Promise<TestBff> {
-  const service = await bffBuilders[name](testConfig({ ...overrides, bffs: { gatewayUrl, ...bffs } }));
+  const service = await bffBuilders[name](
+    testConfig({
+      ...overrides,
+      auth: { jwksUrl: target.config.auth.jwksUrl, ...((overrides.auth as object | undefined) ?? {}) },
+      bffs: { gatewayUrl: target.gatewayUrl, ...bffs },
+    }),
+  );
   const url = `${await service.listen(0, '127.0.0.1')}/graphql`;
   return {
     url,

@@ -33,12 +33,16 @@ export interface SubgraphRequest {
 
 export interface TestGateway {
   url: string;
+  /** The gateway's admin listener (metrics, signing keys). */
+  adminUrl: string;
   config: Readonly<PorticoConfig>;
   query(payload: unknown, options?: QueryOptions): Promise<GraphQLResult>;
 }
 
 export interface TestPlatform {
   gatewayUrl: string;
+  /** The main gateway's admin listener (metrics, signing keys). */
+  gatewayAdminUrl: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   config: Readonly<PorticoConfig>;
   /** Every request the started subgraphs received, in order; tests may empty it. */
@@ -142,10 +146,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     const gateway = await buildGateway(config);
     services.push(gateway);
     const url = `${await gateway.listen(0, '127.0.0.1')}/graphql`;
-    return { url, config, query: (payload, queryOptions) => postGraphQL(url, payload, queryOptions) };
+    return {
+      url,
+      adminUrl: gateway.adminAddress!,
+      config,
+      query: (payload, queryOptions) => postGraphQL(url, payload, queryOptions),
+    };
   };
   const main = await addGateway(options.gateway);
-  const { config, url: gatewayUrl } = main;
+  const { config, url: gatewayUrl, adminUrl: gatewayAdminUrl } = main;
   const key = await loadOrCreateDevKey(keyFile);
 
   const token = (claims: TokenClaims = {}) =>
@@ -163,6 +172,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 
   return {
     gatewayUrl,
+    gatewayAdminUrl,
     subgraphUrls,
     config,
     subgraphRequests,

@@ -1,6 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { serviceNames } from '../../platform/config/runtime.ts';
 import { projectRoot } from '../../platform/paths.ts';
+
+/**
+ * Admin listeners on free ports: tests run side by side (and beside a developer's `npm start`),
+ * so no spawned service may take a fixed operational port.
+ */
+const anyAdminPort = Object.fromEntries(
+  serviceNames.map((name) => [`PORTICO_${name.toUpperCase()}_ADMIN_PORT`, '0']),
+);
 
 export interface Spawned {
   child: ChildProcess;
@@ -14,7 +23,13 @@ export function spawnPortico(args: string[], env: Record<string, string> = {}): 
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli', 'main.ts'), ...args], {
     cwd: projectRoot,
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', PORTICO_LOG_PRETTY: 'false', ...env },
+    env: {
+      ...process.env,
+      APOLLO_TELEMETRY_DISABLED: 'true',
+      PORTICO_LOG_PRETTY: 'false',
+      ...anyAdminPort,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -71,7 +71,7 @@ describe.skipIf(skip)('rate limits when Redis goes away', () => {
       expect(served.headers.ratelimit).toBeUndefined();
       expect(served.ms).toBeLessThan(1_000);
     }
-    const metrics = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+    const metrics = await (await fetch(`${gw.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/rate_limit_store_failures_total\{mode="open",service="gateway"\} [1-9]/);
     await proxy.restore();
     expect(limited(await eventually(() => gw.query(query, { token }), limited, 10_000))).toBe(true);

@@ -16,7 +16,7 @@ const unavailable: Fault = { kind: 'status', status: 503 };
 const ok: Fault = { kind: 'ok' };
 
 async function circuitState(platform: TestPlatform): Promise<number | undefined> {
-  const response = await request(platform.gatewayUrl.replace(/\/graphql$/, '/metrics'));
+  const response = await request(`${platform.gatewayAdminUrl}/metrics`);
   const text = await response.body.text();
   const line = text
     .split('\n')
