@@ -33,8 +33,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /out ./
-# The dev issuer keeps its key here (compose's local stack only; never in production).
-RUN mkdir -p .portico && chown node:node .portico
+# The dev issuer keeps its key here (compose's local stack only; never in production). The
+# gateway's assertion keys are mounted under keys/ (private for gateways, public for subgraphs);
+# a named volume takes these directories' owner on first use, so the node user can write them.
+RUN mkdir -p .portico keys/private keys/public && chown -R node:node .portico keys
 USER node
 ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["serve", "gateway"]

@@ -38,6 +38,10 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
     run: async () => (await import('./client/commands.ts')).usageCommand,
     help: 'your usage: totals and a daily series [--window 1d|7d|30d] [--json]',
   },
+  keys: {
+    run: async () => (await import('./keys.ts')).keysCommand,
+    help: "the gateway's assertion keys for subgraphs: init, list, add, promote <kid>, retire <kid>",
+  },
   token: {
     run: async () => (await import('./token.ts')).tokenCommand,
     help: 'print a dev token: --sub <user> --tenant <tenant> [--scopes a,b] [--ttl 1h]',

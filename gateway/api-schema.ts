@@ -7,7 +7,7 @@ import type { GraphQLSchema } from 'graphql';
  * review validate client operations against this.
  */
 export function apiSchemaFromSupergraph(supergraphSdl: string): GraphQLSchema {
-  // Portico enforces the security features itself (see authz/requirements.ts), so they are
+  // Portico enforces the security features itself (see platform/authz/requirements.ts), so they are
   // accepted here as they are in the gateway.
   const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: null });
   return supergraph.apiSchema().toGraphQLJSSchema();

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { VerifiedIdentity } from '../platform/auth/verify.ts';
 import { type DeadlineLimits, requestDeadline } from '../platform/deadline.ts';
 import { inboundTrace } from '../platform/trace.ts';
-import type { VerifiedIdentity } from './auth/verify.ts';
 
 /**
  * Per-request state of the gateway, made once by the context function and read by the plugins and

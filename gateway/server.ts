@@ -1,16 +1,17 @@
+import { createAssertionSigner } from '../platform/assertion/sign.ts';
+import { installAuthHook } from '../platform/auth/hook.ts';
+import { createKeyResolver } from '../platform/auth/keys.ts';
+import { createTokenVerifier } from '../platform/auth/verify.ts';
+import {
+  presentEnforcedSecurityFeatures,
+  readRequirements,
+  type SecurityRequirements,
+} from '../platform/authz/requirements.ts';
 import { resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
 import { mountGraphQL } from '../platform/graphql.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
-import { installAuthHook } from './auth/hook.ts';
-import { createKeyResolver } from './auth/keys.ts';
-import { createTokenVerifier } from './auth/verify.ts';
-import {
-  presentEnforcedSecurityFeatures,
-  readRequirements,
-  type SecurityRequirements,
-} from './authz/requirements.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
 import { installRequestLimitsHook } from './edge/request-limits.ts';
 import { limitRules, parseOptions } from './limits/rules.ts';
@@ -72,7 +73,11 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     trustProxy: config.gateway.trustProxy,
   });
   const auth = resolveAuth(config);
+  const signer = await createAssertionSigner(config.subgraphAuth, { development, log: service.logger });
+  // Subgraphs (or anything else internal) may fetch the keys that verify our assertions here.
+  service.admin.get('/.well-known/jwks.json', async () => signer.publicKeys());
   const transport = createTransport(config.gateway, auth, {
+    signer,
     log: service.logger,
     metrics: service.metrics,
   });

@@ -21,12 +21,11 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import type { Requirement, SecurityRequirements } from './requirements.ts';
-
-export interface Caller {
-  authenticated: boolean;
-  scopes: readonly string[];
-}
+import {
+  type Caller,
+  type SecurityRequirements,
+  unmetRequirement,
+} from '../../platform/authz/requirements.ts';
 
 /** One step of a response path pattern: a response key and the type of the field there. */
 export interface Segment {
@@ -50,17 +49,6 @@ export interface Decision {
 }
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
-
-function satisfied(requirement: Requirement, caller: Caller): string | null {
-  if (requirement.authenticated && !caller.authenticated) return 'requires an authenticated caller';
-  if (
-    requirement.scopes &&
-    !requirement.scopes.some((group) => group.every((scope) => caller.scopes.includes(scope)))
-  ) {
-    return `requires scope ${requirement.scopes.map((group) => group.join(' and ')).join(' or ')}`;
-  }
-  return null;
-}
 
 /**
  * Whether `@skip` / `@include` keep a selection, with the operation's coerced variables. When the
@@ -134,7 +122,7 @@ export function authorize(
       // A field's own requirement and its type's both apply.
       const reason =
         [requirements.fields.get(coordinate), requirements.types.get(named.name)]
-          .map((requirement) => (requirement ? satisfied(requirement, caller) : null))
+          .map((requirement) => (requirement ? unmetRequirement(requirement, caller) : null))
           .find((denied) => denied !== null) ?? null;
       const here = [...pattern, { key, type: field.type }];
       if (reason) {

@@ -5,8 +5,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { challenge } from '../../platform/auth/challenge.ts';
 import { codedError } from '../../platform/errors.ts';
-import { challenge } from '../auth/hook.ts';
 import type { GatewayContext } from '../context.ts';
 
 /** Root field names an operation selects, through fragments, ignoring `__typename`. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { print } from 'graphql';
+import type { SecurityRequirements } from '../../platform/authz/requirements.ts';
 import { applyDecision } from '../authz/apply.ts';
 import { authorize, type Decision } from '../authz/authorize.ts';
-import type { SecurityRequirements } from '../authz/requirements.ts';
 import type { GatewayContext } from '../context.ts';
 
 /**

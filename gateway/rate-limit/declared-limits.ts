@@ -1,7 +1,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { VerifiedIdentity } from '../../platform/auth/verify.ts';
 import type { DeclaredLimitConfig } from '../../platform/config/rate-limits.ts';
 import type { LimiterStore } from '../../platform/rate-limit/store.ts';
-import type { VerifiedIdentity } from '../auth/verify.ts';
 
 /** What the limits of `portico.yaml` are judged on; the costly facts are computed only when asked. */
 export interface RequestFacts {

@@ -1,15 +1,20 @@
+import { identityKey } from '../../platform/assertion/identity.ts';
 import { REQUEST_DEADLINE_HEADER } from '../../platform/headers.ts';
 import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
 import type { GatewayGraphQLResponse, Interceptor, SubgraphRequest } from './types.ts';
 
-/** Headers that differ per call without changing the answer; everything else is part of the key. */
+/**
+ * Headers that differ per call without changing the answer; everything else is part of the key,
+ * and so is the verified identity the call is made for (its assertion is added after dedup).
+ */
 const PER_CALL = new Set([REQUEST_ID_HEADER, 'traceparent', 'tracestate', REQUEST_DEADLINE_HEADER]);
 
 function dedupKey(request: SubgraphRequest): string {
   const identity = Object.entries(request.headers)
     .filter(([name]) => !PER_CALL.has(name))
     .sort(([a], [b]) => (a < b ? -1 : 1));
-  return JSON.stringify([request.subgraph, request.url, request.body, identity]);
+  const caller = identityKey(request.context?.identity ?? null);
+  return JSON.stringify([request.subgraph, request.url, request.body, caller, identity]);
 }
 
 interface Flight {

@@ -36,8 +36,9 @@ export interface HeaderRules {
 
 /**
  * Builds a subgraph call's headers from scratch, which is what makes the gateway a trust
- * boundary: identity comes only from the verified token; the request id and trace continue;
- * client headers pass only if a rule names them, and identity-looking ones never do.
+ * boundary: the request id and trace continue; client headers pass only if a rule names them,
+ * and identity-looking ones never do. Identity itself travels only in the signed assertion the
+ * assertion interceptor adds (`authorization`).
  */
 export function outgoingHeaders(
   context: GatewayContext | undefined,
@@ -56,11 +57,5 @@ export function outgoingHeaders(
   headers[REQUEST_ID_HEADER] = context.requestId;
   headers.traceparent = childTraceparent(context.traceparent);
   if (context.tracestate) headers.tracestate = context.tracestate;
-  const { identity } = context;
-  if (identity) {
-    headers[IDENTITY_HEADERS.user] = identity.subject;
-    if (identity.tenant) headers[IDENTITY_HEADERS.tenant] = identity.tenant;
-    headers[IDENTITY_HEADERS.scopes] = identity.scopes.join(' ');
-  }
   return headers;
 }

@@ -118,6 +118,16 @@ export function createHttpCall(agentFor: (subgraph: string) => Dispatcher): Subg
         parseRetryAfter(response.headers['retry-after']),
       );
     }
+    if (status === 401 || status === 403) {
+      // The subgraph refused the gateway itself: a key or configuration problem, never the client's.
+      throw new SubgraphFailure(
+        'SUBGRAPH_ERROR',
+        req.subgraph,
+        `HTTP ${status}: the subgraph refused the gateway's assertion (${text.slice(0, 200)})`,
+        false,
+        status,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -1,7 +1,9 @@
 import type { ServiceEndpointDefinition } from '@apollo/gateway';
 import type { Registry } from 'prom-client';
+import type { AssertionSigner } from '../../platform/assertion/sign.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { assertionInterceptor } from './assertion.ts';
 import { breakerInterceptor, createBreakers } from './breaker.ts';
 import { createBudgets } from './budget.ts';
 import { SubgraphDataSource } from './data-source.ts';
@@ -20,6 +22,8 @@ import { compose, type Interceptor } from './types.ts';
 type GatewayConfig = PorticoConfig['gateway'];
 
 export interface TransportOptions {
+  /** Signs the assertion every subgraph call carries (identity, audience, deadline). */
+  signer: AssertionSigner;
   log?: Logger;
   metrics?: Registry;
 }
@@ -39,12 +43,13 @@ export interface TransportOptions {
  *     -> breaker   sees every attempt, so retries against a dead subgraph open it and then stop
  *     -> timeout   per attempt, and around the hedge, so a hedged attempt costs one timeout at most
  *     -> hedge     a second copy of a slow attempt, from the same budget as retries
+ *     -> assert    the gateway's signed assertion for this subgraph, on every attempt (cached)
  *     -> http      undici, one keep-alive pool per subgraph; every failure classified
  */
 export function createTransport(
   config: GatewayConfig,
   auth: Pick<PorticoConfig['auth'], 'strippedHeaderPrefix'>,
-  options: TransportOptions = {},
+  options: TransportOptions,
 ) {
   const policyFor = createPolicies(config);
   const metrics = createTransportMetrics(options.metrics);
@@ -76,6 +81,7 @@ export function createTransport(
       latencies,
       onHedge: (request) => metrics.hedge(request.subgraph),
     }),
+    assertionInterceptor(options.signer),
   ];
   const call = compose(createHttpCall(agents.agentFor), interceptors);
   const headers = { propagate: config.propagateHeaders, strippedPrefix: auth.strippedHeaderPrefix };

@@ -43,6 +43,9 @@ export const envOverrides: readonly Override[] = [
     path: ['ports', name],
     parse: asInt,
   })),
+  { env: 'PORTICO_SUBGRAPH_AUTH_KEYS_FILE', path: ['subgraphAuth', 'signingKeysFile'], parse: asString },
+  { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_FILE', path: ['subgraphAuth', 'jwksFile'], parse: asString },
+  { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_URL', path: ['subgraphAuth', 'jwksUrl'], parse: asString },
   { env: 'PORTICO_ADMIN_HOST', path: ['admin', 'host'], parse: asString },
   ...serviceNames.map((name) => ({
     env: `PORTICO_${name.toUpperCase()}_ADMIN_PORT`,

@@ -8,6 +8,7 @@ import { rateLimitsSection } from './rate-limits.ts';
 import { runtimeSection } from './runtime.ts';
 import { schemaCheckSection } from './schema-check.ts';
 import { adminSection, serverSection } from './server.ts';
+import { subgraphAuthSection } from './subgraph-auth.ts';
 
 /**
  * The shape of `portico.yaml`. Each section lives in its own file next to this one; adding a
@@ -20,6 +21,7 @@ export const configSchema = z.strictObject({
   admin: adminSection,
   gateway: gatewaySection,
   auth: authSection,
+  subgraphAuth: subgraphAuthSection,
   limits: limitsSection,
   persistedQueries: persistedQueriesSection,
   rateLimits: rateLimitsSection,

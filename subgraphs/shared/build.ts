@@ -4,11 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { type DocumentNode, Kind, parse } from 'graphql';
+import { createAssertionVerifier } from '../../platform/assertion/verify.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import { mountGraphQL } from '../../platform/graphql.ts';
 import { projectRoot } from '../../platform/paths.ts';
 import { createFieldRateLimits } from '../../platform/rate-limit/directive.ts';
 import { createService, type Service } from '../../platform/service.ts';
+import { enforceFieldRequirements } from './authorization.ts';
+import { installGatewayOnly } from './gateway-only.ts';
 import { type SubgraphContext, subgraphContext } from './identity.ts';
 
 export type SubgraphResolvers = GraphQLResolverMap<SubgraphContext>;
@@ -42,6 +45,15 @@ export async function buildSubgraph(
   config: Readonly<PorticoConfig>,
 ): Promise<Service> {
   const service = createService({ name: definition.name, config });
+  const development = config.environment === 'development';
+  installGatewayOnly(
+    service,
+    createAssertionVerifier(config.subgraphAuth, {
+      audience: definition.name,
+      development,
+      log: service.logger,
+    }),
+  );
   const { delayMs } = config.faults;
   if (delayMs > 0) {
     service.logger.warn({ delayMs }, 'fault injection: every GraphQL request is delayed');
@@ -49,11 +61,14 @@ export async function buildSubgraph(
       if (request.url.startsWith('/graphql')) await sleep(delayMs);
     });
   }
-  let schema = buildSubgraphSchema({
-    typeDefs: definition.typeDefs,
-    // The map is typed with our context; buildSubgraphSchema only knows `unknown` contexts.
-    resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
-  });
+  let schema = enforceFieldRequirements(
+    buildSubgraphSchema({
+      typeDefs: definition.typeDefs,
+      // The map is typed with our context; buildSubgraphSchema only knows `unknown` contexts.
+      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+    }),
+    definition.typeDefs,
+  );
   if (declaresRateLimit(definition.typeDefs)) {
     // @rateLimit fields count per caller in the shared store; the gateway reads the same budgets.
     const limits = createFieldRateLimits({
@@ -70,7 +85,7 @@ export async function buildSubgraph(
     service,
     apollo: { schema },
     context: subgraphContext,
-    development: config.environment === 'development',
+    development,
     subgraph: true,
   });
   return service;

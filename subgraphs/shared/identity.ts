@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
-import { IDENTITY_HEADERS } from '../../platform/headers.ts';
+import type { CallerIdentity } from '../../platform/assertion/identity.ts';
+import { fieldError } from '../../platform/errors.ts';
 
 /**
- * The caller as the gateway vouches for it. Subgraphs never look at tokens or client input for
- * identity: the gateway strips these headers from clients and sets them from the verified token.
+ * The caller as the gateway vouches for it, in the gateway's signed assertion. Subgraphs never
+ * look at client tokens or headers for identity: a call without a valid assertion never gets
+ * this far (see gateway-only.ts).
  */
 export interface Identity {
   userId: string | null;
@@ -18,18 +19,20 @@ export interface SubgraphContext {
   log: FastifyBaseLogger;
 }
 
-function header(request: FastifyRequest, name: string): string | null {
-  const value = request.headers[name];
-  const single = Array.isArray(value) ? value[0] : value;
-  return single && single.length > 0 ? single : null;
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the gateway-only hook from the verified assertion; null only before it runs. */
+    caller: CallerIdentity | null;
+  }
 }
 
 export async function subgraphContext(request: FastifyRequest): Promise<SubgraphContext> {
+  const caller = request.caller;
   return {
     identity: {
-      userId: header(request, IDENTITY_HEADERS.user),
-      tenantId: header(request, IDENTITY_HEADERS.tenant),
-      scopes: (header(request, IDENTITY_HEADERS.scopes) ?? '').split(/[\s,]+/).filter(Boolean),
+      userId: caller?.subject ?? null,
+      tenantId: caller?.tenant ?? null,
+      scopes: caller?.scopes ?? [],
     },
     requestId: request.id,
     log: request.log,
@@ -38,10 +41,6 @@ export async function subgraphContext(request: FastifyRequest): Promise<Subgraph
 
 /** The caller's tenant, or an UNAUTHENTICATED error on the field that needed it. */
 export function requireTenant(identity: Identity): string {
-  if (!identity.tenantId) {
-    throw new GraphQLError('this field needs a caller with a tenant', {
-      extensions: { code: 'UNAUTHENTICATED' },
-    });
-  }
+  if (!identity.tenantId) throw fieldError('UNAUTHENTICATED', 'this field needs a caller with a tenant');
   return identity.tenantId;
 }

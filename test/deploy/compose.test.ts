@@ -17,6 +17,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   networks?: string[] | Record<string, { ipv4_address?: string }>;
+  network_mode?: string;
   volumes?: string[];
 }
 
@@ -24,7 +25,8 @@ const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
 // Merge keys (`<<: *anchor`) are YAML 1.1, which docker compose reads.
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<string, ComposeService>;
-  networks: Record<string, { ipam?: { config: { subnet: string }[] } }>;
+  networks: Record<string, { internal?: boolean; ipam?: { config: { subnet: string }[] } }>;
+  volumes: Record<string, unknown>;
 };
 const services = compose.services;
 const config = loadConfig({ env: {} });
@@ -41,6 +43,10 @@ const portico = Object.entries(services).filter(([, s]) => s.command?.[0] === 's
 const healthPort = (service: ComposeService) =>
   Number(/127\.0\.0\.1:(\d+)\//.exec(service.healthcheck?.test.join(' ') ?? '')?.[1]);
 const loadBalancer = services.gateway!;
+const networksOf = (service: ComposeService | undefined) =>
+  new Set(Array.isArray(service?.networks) ? service.networks : Object.keys(service?.networks ?? {}));
+const mounts = (service: ComposeService | undefined) =>
+  (service?.volumes ?? []).map((volume) => volume.split(':')[0]);
 
 /**
  * Docker does not run here, so the compose file is checked against what it must agree with:
@@ -72,6 +78,8 @@ describe('docker-compose.yml', () => {
         expect(replica.depends_on?.[subgraph]?.condition).toBe('service_healthy');
       }
       expect(env.REDIS_URL).toBe('redis://redis:6379');
+      expect(loadConfig({ env }).subgraphAuth.signingKeysFile).toMatch(/^\/app\/keys\/private\//);
+      expect(replica.depends_on?.keys?.condition).toBe('service_completed_successfully');
       expect(env.PORTICO_JWKS_URL).toBe(`http://issuer:${config.ports.issuer}/.well-known/jwks.json`);
       expect(env.PORTICO_ENV).toBe('production');
       expect(healthPort(replica)).toBe(config.ports.gateway);
@@ -91,9 +99,8 @@ describe('docker-compose.yml', () => {
     expect(loadBalancer.image).toMatch(/^nginx:/);
     expect(loadBalancer.volumes).toContain('./deploy/nginx.conf:/etc/nginx/nginx.conf:ro');
     expect(loadBalancer.ports).toEqual([`${config.ports.gateway}:${config.ports.gateway}`]);
-    const address = (loadBalancer.networks as Record<string, { ipv4_address?: string }>).portico
-      ?.ipv4_address;
-    const subnet = compose.networks.portico?.ipam?.config[0]?.subnet ?? '';
+    const address = (loadBalancer.networks as Record<string, { ipv4_address?: string }>).edge?.ipv4_address;
+    const subnet = compose.networks.edge?.ipam?.config[0]?.subnet ?? '';
     expect(address).toBeDefined();
     expect(subnet).toMatch(/^\d+\.\d+\.\d+\.0\/24$/);
     expect(address!.startsWith(subnet.replace(/\.0\/24$/, '.'))).toBe(true);
@@ -113,6 +120,53 @@ describe('docker-compose.yml', () => {
         `http://gateway:${config.ports.gateway}/graphql`,
       );
       expect(service?.depends_on?.gateway?.condition).toBe('service_healthy');
+      expect(service?.environment?.PORTICO_JWKS_URL).toBe(
+        `http://issuer:${config.ports.issuer}/.well-known/jwks.json`,
+      );
+    }
+  });
+
+  it('keeps the subgraphs on an internal network only the gateway replicas share', () => {
+    expect(compose.networks.internal?.internal).toBe(true);
+    const onInternal = Object.entries(services)
+      .filter(([, service]) => networksOf(service).has('internal'))
+      .map(([name]) => name)
+      .sort();
+    expect(onInternal).toEqual([...subgraphNames, ...replicas.map(([name]) => name), 'redis'].sort());
+    for (const name of subgraphNames) {
+      expect([...networksOf(services[name])], name).toEqual(['internal']);
+      expect(services[name]?.ports, `${name} publishes no port`).toBeUndefined();
+    }
+    // The load balancer, the BFFs and the issuer share no network with any subgraph.
+    for (const name of ['gateway', 'issuer', 'redis-edge', ...bffs]) {
+      expect(networksOf(services[name]).has('internal'), name).toBe(false);
+      expect(networksOf(services[name]).has('edge'), name).toBe(true);
+    }
+    for (const [name] of replicas)
+      expect([...networksOf(services[name])].sort(), name).toEqual(['edge', 'internal']);
+  });
+
+  it("mounts the gateway's private assertion keys in the gateways only; subgraphs get the public keys", () => {
+    expect(services.keys?.command).toEqual(['keys', 'ensure']);
+    expect(services.keys?.network_mode).toBe('none');
+    const keysEnv = loadConfig({ env: services.keys?.environment }).subgraphAuth;
+    expect(Object.keys(compose.volumes).sort()).toEqual(['gateway-public-keys', 'gateway-signing-keys']);
+    const holders = Object.entries(services)
+      .filter(([, service]) => mounts(service).includes('gateway-signing-keys'))
+      .map(([name]) => name)
+      .sort();
+    expect(holders).toEqual(['keys', ...replicas.map(([name]) => name)].sort());
+    for (const name of subgraphNames) {
+      const service = services[name]!;
+      expect(mounts(service), name).toEqual(['gateway-public-keys']);
+      expect(service.volumes?.[0], name).toMatch(/:ro$/);
+      expect(loadConfig({ env: service.environment }).subgraphAuth.jwksFile, name).toBe(keysEnv.jwksFile);
+      expect(service.depends_on?.keys?.condition, name).toBe('service_completed_successfully');
+    }
+    for (const [name, replica] of replicas) {
+      expect(loadConfig({ env: replica.environment }).subgraphAuth.signingKeysFile, name).toBe(
+        keysEnv.signingKeysFile,
+      );
     }
   });
 
@@ -125,8 +179,16 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of portico) {
       const env = service.environment ?? {};
       expect(env.PORTICO_HOST, name).toBe('0.0.0.0');
+      expect(env.PORTICO_ADMIN_HOST, name).toBe('0.0.0.0');
       expect(env.APOLLO_TELEMETRY_DISABLED, name).toBe('true');
-      expect(env.REDIS_URL, name).toBe('redis://redis:6379');
+      // Each side of the network split has its own Redis.
+      const redis =
+        name === 'issuer'
+          ? undefined
+          : (bffs as readonly string[]).includes(name)
+            ? 'redis://redis-edge:6379'
+            : 'redis://redis:6379';
+      expect(env.REDIS_URL, name).toBe(redis);
       expect(
         Object.keys(env).filter((key) => !known.has(key)),
         name,
@@ -137,6 +199,7 @@ describe('docker-compose.yml', () => {
       expect(service.healthcheck?.test, name).toBeDefined();
     }
     expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(services['redis-edge']?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
   });
 
   it('builds one image with npm ci and runs the compiled command, no tsx and no downloads at start', () => {

@@ -1,7 +1,7 @@
 import { buildSchema, Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../gateway/authz/authorize.ts';
-import { presentEnforcedSecurityFeatures, readRequirements } from '../../gateway/authz/requirements.ts';
+import { presentEnforcedSecurityFeatures, readRequirements } from '../../platform/authz/requirements.ts';
 
 const SUPERGRAPH = `
 schema

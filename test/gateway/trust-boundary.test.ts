@@ -1,3 +1,4 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from '../helpers/platform.ts';
 
@@ -10,9 +11,20 @@ const SPOOFED = {
   cookie: 'session=stolen',
 };
 
+const IDENTITY_HEADERS = ['x-user-id', 'x-tenant-id', 'x-user-scopes'];
+
+/** The claims of the gateway's assertion a subgraph received (its signature is the subgraph's to check). */
+function assertionClaims(headers: Record<string, unknown>) {
+  const match = /^Bearer (\S+)$/.exec(String(headers.authorization));
+  expect(match, 'a bearer assertion').not.toBeNull();
+  expect(decodeProtectedHeader(match![1]!)).toMatchObject({ alg: 'EdDSA', typ: 'portico-assertion+jwt' });
+  return decodeJwt(match![1]!);
+}
+
 /**
- * The gateway is a trust boundary: whatever identity headers a client sends, the subgraphs see
- * only what the verified token says (asserted on the requests the subgraphs receive).
+ * The gateway is a trust boundary: whatever identity headers a client sends, the subgraphs learn
+ * only what the verified token says, and only from the gateway's signed assertion (asserted on
+ * the requests the subgraphs receive).
  */
 describe('the trust boundary', () => {
   let platform: TestPlatform;
@@ -46,14 +58,22 @@ describe('the trust boundary', () => {
     expect(body.data.tenant.name).toBe('Acme Corp');
     const seen = new Set(platform.subgraphRequests.map((r) => r.subgraph));
     expect(seen).toEqual(new Set(['billing', 'metering', 'models', 'health']));
+    const sentAt = Date.now() / 1000;
     for (const { subgraph, headers } of platform.subgraphRequests) {
-      expect(headers['x-user-id'], subgraph).toBe('acme-user-1');
-      expect(headers['x-tenant-id'], subgraph).toBe('acme');
-      expect(headers['x-user-scopes'], subgraph).toBe('billing:read');
+      const claims = assertionClaims(headers);
+      expect(claims, subgraph).toMatchObject({
+        iss: 'portico-gateway',
+        aud: subgraph,
+        sub: 'acme-user-1',
+        tenant: 'acme',
+        scope: 'billing:read',
+      });
+      // Short-lived: it expires by the request's deadline (gateway.maxRequestMs, 10 s, here).
+      expect(claims.exp! - sentAt, subgraph).toBeLessThanOrEqual(11);
+      for (const name of IDENTITY_HEADERS) expect(headers[name], `${subgraph} ${name}`).toBeUndefined();
       expect(headers['x-portico-role'], subgraph).toBeUndefined();
       expect(headers['x-portico-tenant'], subgraph).toBeUndefined();
       expect(headers.cookie, subgraph).toBeUndefined();
-      expect(headers.authorization, subgraph).toBeUndefined();
       expect(headers['accept-language'], subgraph).toBe('de-CH');
     }
   });
@@ -63,9 +83,14 @@ describe('the trust boundary', () => {
     expect(status).toBe(200);
     expect(platform.subgraphRequests).toHaveLength(1);
     const headers: Record<string, unknown> = platform.subgraphRequests[0]!.headers;
-    for (const name of ['x-user-id', 'x-tenant-id', 'x-user-scopes', 'x-portico-role', 'cookie']) {
+    for (const name of [...IDENTITY_HEADERS, 'x-portico-role', 'cookie']) {
       expect(headers[name], name).toBeUndefined();
     }
+    const claims = assertionClaims(headers);
+    expect(claims.aud).toBe('health');
+    expect(claims.sub).toBeUndefined();
+    expect(claims.tenant).toBeUndefined();
+    expect(claims.scope).toBeUndefined();
   });
 
   it('sends no tenant when the token has none, even if the client names one', async () => {
@@ -75,9 +100,11 @@ describe('the trust boundary', () => {
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(platform.subgraphRequests.length).toBeGreaterThan(0);
     for (const { headers } of platform.subgraphRequests) {
-      expect(headers['x-user-id']).toBe('ops-1');
-      expect(headers['x-tenant-id']).toBeUndefined();
-      expect(headers['x-user-scopes']).toBe('');
+      const claims = assertionClaims(headers);
+      expect(claims.sub).toBe('ops-1');
+      expect(claims.tenant).toBeUndefined();
+      expect(claims.scope).toBeUndefined();
+      for (const name of IDENTITY_HEADERS) expect(headers[name], name).toBeUndefined();
     }
   });
 

@@ -1,5 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../platform/config/load.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
+
+let keyDir: string | undefined;
+
+/**
+ * Where the services of this test process keep the gateway's assertion keys: one throwaway pair
+ * per process (the first gateway built creates it, as in development), so every gateway and
+ * subgraph a test starts agree on it and the developer's own keys are never touched.
+ */
+export function testKeyFiles(): { signingKeysFile: string; jwksFile: string } {
+  if (!keyDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-test-keys-'));
+    keyDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return { signingKeysFile: join(keyDir, 'signing-keys.json'), jwksFile: join(keyDir, 'jwks.json') };
+}
 
 /**
  * portico.yaml with test overrides and no environment: tests never pick up a developer's shell
@@ -9,6 +28,7 @@ import type { PorticoConfig } from '../../platform/config/schema.ts';
  */
 export function testConfig(overrides: Record<string, unknown> = {}): Readonly<PorticoConfig> {
   const rateLimits = { limits: [], ...((overrides.rateLimits as object | undefined) ?? {}) };
+  const subgraphAuth = { ...testKeyFiles(), ...((overrides.subgraphAuth as object | undefined) ?? {}) };
   return loadConfig({
     env: {},
     overrides: {
@@ -16,6 +36,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Readonly<Po
       logPretty: false,
       ...overrides,
       rateLimits,
+      subgraphAuth,
     },
   });
 }

@@ -7,6 +7,7 @@ import { createFieldRateLimits, rateLimitDirectiveTypeDefs } from '../../platfor
 import type { Service } from '../../platform/service.ts';
 import { buildSubgraphService } from '../../subgraphs/registry.ts';
 import { schemaPath } from '../../subgraphs/shared/build.ts';
+import { asGateway } from '../helpers/assertions.ts';
 import { testConfig } from '../helpers/config.ts';
 import { postGraphQL } from '../helpers/http.ts';
 import { closedPortUrl, startPlatform } from '../helpers/platform.ts';
@@ -23,8 +24,8 @@ function directiveDefinition(sdl: string) {
 describe('@rateLimit in a subgraph', () => {
   let billing: Service;
   let url: string;
-  const as = (user: string) => ({
-    headers: { 'x-user-id': user, 'x-tenant-id': 'acme', 'x-user-scopes': 'billing:write' },
+  const as = async (user: string) => ({
+    headers: await asGateway({ audience: 'billing', sub: user, tenant: 'acme', scopes: ['billing:write'] }),
   });
   const mutation = { query: 'mutation { setSpendAlert(threshold: 7) { spendAlert } }' };
 
@@ -42,9 +43,11 @@ describe('@rateLimit in a subgraph', () => {
 
   it('counts each call per caller; over the limit the field fails with RATE_LIMITED and retryAfter', async () => {
     for (let i = 0; i < 10; i += 1) {
-      expect((await postGraphQL(url, mutation, as('direct-1'))).body.data.setSpendAlert.spendAlert).toBe(7);
+      expect(
+        (await postGraphQL(url, mutation, await as('direct-1'))).body.data.setSpendAlert.spendAlert,
+      ).toBe(7);
     }
-    const over = await postGraphQL(url, mutation, as('direct-1'));
+    const over = await postGraphQL(url, mutation, await as('direct-1'));
     // A field error, not a failed request: the subgraph answers 200 and the gateway places the error.
     expect(over.status).toBe(200);
     expect(over.body.data).toEqual({ setSpendAlert: null });
@@ -59,7 +62,9 @@ describe('@rateLimit in a subgraph', () => {
       },
     ]);
     expect(over.body.errors[0].extensions.retryAfter).toBeGreaterThan(55);
-    expect((await postGraphQL(url, mutation, as('direct-2'))).body.data.setSpendAlert.spendAlert).toBe(7);
+    expect((await postGraphQL(url, mutation, await as('direct-2'))).body.data.setSpendAlert.spendAlert).toBe(
+      7,
+    );
   });
 
   it('through a gateway that cannot see the count (memory store), the subgraph refusal reaches the client', async () => {

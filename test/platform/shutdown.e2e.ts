@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { waitUntilReady } from '../../cli/wait-ready.ts';
+import { asGateway } from '../helpers/assertions.ts';
+import { testKeyFiles } from '../helpers/config.ts';
 import { postGraphQL } from '../helpers/http.ts';
 import { freePorts, spawnPortico } from '../helpers/process.ts';
 
@@ -11,10 +13,15 @@ describe('graceful shutdown', () => {
     const proc = spawnPortico(['serve', 'models'], {
       PORTICO_MODELS_PORT: String(port),
       PORTICO_FAULT_DELAY_MS: '1500',
+      PORTICO_SUBGRAPH_AUTH_JWKS_FILE: testKeyFiles().jwksFile,
     });
     try {
       expect(await waitUntilReady([{ name: 'models', url: base }], 20_000)).toEqual([]);
-      const inFlight = postGraphQL(`${base}/graphql`, { query: '{ model(id: "aurora-3-large") { name } }' });
+      const inFlight = postGraphQL(
+        `${base}/graphql`,
+        { query: '{ model(id: "aurora-3-large") { name } }' },
+        { headers: await asGateway({ audience: 'models' }) },
+      );
       await sleep(400);
       proc.child.kill('SIGTERM');
       const response = await inFlight;

@@ -51,7 +51,9 @@ const noBody = (socket: Socket) =>
   );
 /** One byte every 400 ms: never idle for a second, but the whole request takes ever. */
 const trickle = (socket: Socket) => {
-  socket.write('POST /graphql HTTP/1.1\r\nHost: portico\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n');
+  socket.write(
+    'POST /graphql HTTP/1.1\r\nHost: portico\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n',
+  );
   const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : socket.write(' ')), 400);
 };
 
@@ -85,17 +87,23 @@ describe('socket and time limits on every public service', () => {
     const outcomes = await Promise.all(
       services().flatMap(([name, url]) => [
         slowClient(url, headersOnly).then((o) => expectCutOff(o, server.headersTimeoutMs, `${name} headers`)),
-        slowClient(url, noBody).then((o) => expectCutOff(o, server.bodyIdleTimeoutMs, `${name} stalled body`)),
+        slowClient(url, noBody).then((o) =>
+          expectCutOff(o, server.bodyIdleTimeoutMs, `${name} stalled body`),
+        ),
         slowClient(url, trickle).then((o) => expectCutOff(o, server.requestTimeoutMs, `${name} trickle`)),
       ]),
     );
     expect(outcomes).toHaveLength(12);
     const metrics = await (await fetch(`${platform.gatewayAdminUrl}/metrics`)).text();
     expect(metrics).toMatch(/http_connections_cut_off_total\{reason="body_idle",service="gateway"\} [1-9]/);
-    expect(metrics).toMatch(/http_connections_cut_off_total\{reason="request_timeout",service="gateway"\} [2-9]/);
+    expect(metrics).toMatch(
+      /http_connections_cut_off_total\{reason="request_timeout",service="gateway"\} [2-9]/,
+    );
   });
 
-  it('serves a normal request in time while 1,000 slow sockets are open, then closes them all', { timeout: 60_000 }, async () => {
+  it('serves a normal request in time while 1,000 slow sockets are open, then closes them all', {
+    timeout: 60_000,
+  }, async () => {
     const slow = Array.from({ length: 1_000 }, (_, i) =>
       slowClient(platform.gatewayUrl, i % 2 === 0 ? headersOnly : noBody),
     );
@@ -104,7 +112,8 @@ describe('socket and time limits on every public service', () => {
     expect(served.body.data.health.status).toBeTypeOf('string');
     expect(served.ms).toBeLessThan(server.headersTimeoutMs + SLACK_MS);
     const outcomes = await Promise.all(slow);
-    for (const outcome of outcomes) expect(outcome.closedAfterMs).toBeLessThan(server.headersTimeoutMs + SLACK_MS + 2_000);
+    for (const outcome of outcomes)
+      expect(outcome.closedAfterMs).toBeLessThan(server.headersTimeoutMs + SLACK_MS + 2_000);
     expect(outcomes.filter((o) => o.statusLine.includes('408')).length).toBe(1_000);
   });
 

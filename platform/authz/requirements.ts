@@ -15,6 +15,24 @@ export interface Requirement {
   scopes: string[][] | null;
 }
 
+/** What a caller has, as far as `@authenticated` and `@requiresScopes` are concerned. */
+export interface Caller {
+  authenticated: boolean;
+  scopes: readonly string[];
+}
+
+/** Why the caller does not meet a requirement (safe to show), or null when it does. */
+export function unmetRequirement(requirement: Requirement, caller: Caller): string | null {
+  if (requirement.authenticated && !caller.authenticated) return 'requires an authenticated caller';
+  if (
+    requirement.scopes &&
+    !requirement.scopes.some((group) => group.every((scope) => caller.scopes.includes(scope)))
+  ) {
+    return `requires scope ${requirement.scopes.map((group) => group.join(' and ')).join(' or ')}`;
+  }
+  return null;
+}
+
 export interface SecurityRequirements {
   fields: Map<string, Requirement>;
   types: Map<string, Requirement>;

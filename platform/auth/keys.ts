@@ -11,9 +11,9 @@ import {
   type JWSHeaderParameters,
   jwksCache,
 } from 'jose';
-import { resolveFromRoot } from '../../platform/config/load.ts';
-import type { PorticoConfig } from '../../platform/config/schema.ts';
-import type { Logger } from '../../platform/logger.ts';
+import { resolveFromRoot } from '../config/load.ts';
+import type { PorticoConfig } from '../config/schema.ts';
+import type { Logger } from '../logger.ts';
 
 export type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
 

@@ -1,5 +1,5 @@
 import { errors, jwtVerify } from 'jose';
-import type { PorticoConfig } from '../../platform/config/schema.ts';
+import type { PorticoConfig } from '../config/schema.ts';
 import type { KeyResolver } from './keys.ts';
 
 /** The caller as established by a verified token; the only source of identity headers. */
