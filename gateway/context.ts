@@ -29,13 +29,6 @@ export interface GatewayContext {
   deadline: number;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the auth hook before GraphQL runs; null for a request without a token. */
-    identity: VerifiedIdentity | null;
-  }
-}
-
 /** The context function for Apollo Server; throws BAD_REQUEST (400) on an unreadable deadline header. */
 export function gatewayContext(limits: DeadlineLimits) {
   return async (request: FastifyRequest, reply?: FastifyReply): Promise<GatewayContext> => {

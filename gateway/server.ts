@@ -1,6 +1,7 @@
 import { createAssertionSigner } from '../platform/assertion/sign.ts';
 import { installAuthHook } from '../platform/auth/hook.ts';
 import { createKeyResolver } from '../platform/auth/keys.ts';
+import { resolveAuth } from '../platform/auth/resolve.ts';
 import { createTokenVerifier } from '../platform/auth/verify.ts';
 import {
   presentEnforcedSecurityFeatures,
@@ -10,17 +11,17 @@ import {
 import { resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
 import { mountGraphQL } from '../platform/graphql.ts';
+import { createQueryGuard } from '../platform/limits/guard.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
-import { installRequestLimitsHook } from './edge/request-limits.ts';
-import { limitRules, parseOptions } from './limits/rules.ts';
 import { createPersistedQueries } from './persisted/index.ts';
 import { installSafelistHook } from './persisted/safelist.ts';
 import { anonymousAccessPlugin } from './plugins/auth.ts';
 import { fieldAuthorizationPlugin } from './plugins/field-authorization.ts';
 import { operationRequiredPlugin } from './plugins/operation-required.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { valueCompletionPlugin } from './plugins/value-completion.ts';
 import { createGatewayRateLimits } from './rate-limit/index.ts';
 import {
   type LimitDirectives,
@@ -38,16 +39,6 @@ const GRAPHQL_PATH = '/graphql';
  */
 function applyTelemetryPolicy(config: Readonly<PorticoConfig>): void {
   if (!config.gateway.apolloTelemetry) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-}
-
-/** The JWKS to trust: configured, or in development the local dev issuer. */
-export function resolveAuth(config: Readonly<PorticoConfig>): PorticoConfig['auth'] {
-  const { auth } = config;
-  if (auth.jwksUrl || auth.jwksFile) return auth;
-  if (config.environment !== 'development') {
-    throw new Error('auth.jwksUrl (PORTICO_JWKS_URL) or auth.jwksFile is required outside development');
-  }
-  return { ...auth, jwksUrl: `http://127.0.0.1:${config.ports.issuer}/.well-known/jwks.json` };
 }
 
 /**
@@ -110,26 +101,26 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
     GRAPHQL_PATH,
   );
-  installRequestLimitsHook(service.app, config.limits, GRAPHQL_PATH);
+  const guard = createQueryGuard(config.limits, 'limits');
+  guard.install(service.app, GRAPHQL_PATH);
   if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
   await mountGraphQL<GatewayContext>({
     service,
     apollo: {
       gateway,
       introspection,
-      validationRules: limitRules(config.limits),
-      parseOptions: parseOptions(config.limits),
-      allowBatchedHttpRequests: config.limits.maxBatchOperations > 1,
       persistedQueries: persisted.apollo,
       plugins: [
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
         anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
         fieldAuthorizationPlugin(() => requirements),
+        valueCompletionPlugin(),
       ],
     },
     context: gatewayContext({ maxRequestMs: config.gateway.maxRequestMs }),
     development,
+    guard,
     path: GRAPHQL_PATH,
   });
   service.addReadinessCheck('supergraph', () => schemaId !== null);

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ErrorCode } from './errors.ts';
+import { type ErrorCode, errorBody } from './errors.ts';
 import type { CutOffReason } from './metrics.ts';
 
 interface Answer {
@@ -45,7 +45,7 @@ export function clientErrorHandler(log: FastifyBaseLogger, onCutOff: (reason: Cu
     onCutOff(reason);
     log.debug({ err: error, status }, 'client error');
     if (socket.writable) {
-      const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+      const body = JSON.stringify(errorBody(code, message));
       socket.write(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`,

@@ -26,6 +26,11 @@ export const errorCatalogue = {
     retryable: false,
     description: 'The operationName names no operation in the document.',
   },
+  SUBSCRIPTIONS_NOT_SUPPORTED: {
+    status: 400,
+    retryable: false,
+    description: 'Subscriptions are not served over this endpoint; send a query or a mutation.',
+  },
   UNAUTHENTICATED: {
     status: 401,
     retryable: false,
@@ -158,4 +163,30 @@ export function fieldError(
     extensions.retryable = options.retryable ?? errorCatalogue[code].retryable;
   }
   return new GraphQLError(message, { path: options.path, extensions });
+}
+
+/** The JSON body of a response that fails as a whole: one coded error, in GraphQL's shape. */
+export function errorBody(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  return { errors: [{ message, extensions: { ...extensions, code } }] };
+}
+
+/**
+ * What a coded error asks of the HTTP response (status and headers travel on
+ * `extensions.http`, as Apollo Server reads them), for code outside Apollo that answers with it.
+ */
+export function httpOf(error: GraphQLError): {
+  code: ErrorCode;
+  status: number;
+  headers: ReadonlyMap<string, string>;
+  extensions: Record<string, unknown>;
+} | null {
+  const { code, http, ...extensions } = error.extensions as Record<string, unknown>;
+  if (!isErrorCode(code)) return null;
+  const carried = http as { status?: number; headers?: Map<string, string> } | undefined;
+  return {
+    code,
+    status: carried?.status ?? errorCatalogue[code].status,
+    headers: carried?.headers ?? new Map(),
+    extensions,
+  };
 }

@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { type ErrorCode, errorCatalogue, isErrorCode } from './errors.ts';
+import { type ErrorCode, ErrorCodes, errorCatalogue, isErrorCode } from './errors.ts';
 
 /** Apollo Server's and @apollo/gateway's own codes, expressed in our catalogue. */
 const aliases: Record<string, ErrorCode> = {
@@ -39,15 +39,20 @@ function isUncodedClientError(error: unknown): boolean {
  * `http` plumbing and the message of anything we did not raise on purpose. The full error is logged
  * separately (see the logging plugin), so nothing is lost.
  */
-export function formatClientError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+/** The catalogue code of an error as Apollo Server formats it (its own codes translated), if any. */
+export function catalogueCodeOf(formatted: GraphQLFormattedError, error?: unknown): ErrorCode | undefined {
   const raw =
     codeRaisedByUs(error) ?? (isUncodedClientError(error) ? 'BAD_REQUEST' : formatted.extensions?.code);
-  const code = isErrorCode(raw) ? raw : typeof raw === 'string' ? aliases[raw] : undefined;
+  return isErrorCode(raw) ? raw : typeof raw === 'string' ? aliases[raw] : undefined;
+}
+
+export function formatClientError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  const code = catalogueCodeOf(formatted, error);
   if (code === undefined || code === 'INTERNAL') {
     return {
       message: INTERNAL_MESSAGE,
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'INTERNAL' },
+      extensions: { code: ErrorCodes.INTERNAL },
     };
   }
   // serviceName is @apollo/gateway's own tag; ours is `service`.

@@ -14,6 +14,8 @@ import { type ApolloFastifyContextFunction, fastifyApolloHandler } from '@as-int
 import { errorLoggingPlugin } from './error-logging.ts';
 import { formatClientError } from './graphql-errors.ts';
 import { landingPagePlugin } from './landing-page.ts';
+import type { QueryGuard } from './limits/guard.ts';
+import { operationKindsPlugin } from './operation-kinds.ts';
 import type { Service } from './service.ts';
 
 export interface MountGraphQLOptions<TContext extends BaseContext> {
@@ -25,6 +27,11 @@ export interface MountGraphQLOptions<TContext extends BaseContext> {
   development: boolean;
   /** Subgraphs turn inline (ftv1) tracing off; the gateway never asks for it. */
   subgraph?: boolean;
+  /**
+   * The query limits of a public service (the gateway, a BFF): parse and validation limits are
+   * applied here; the caller installs `guard.install` in its hook order.
+   */
+  guard?: QueryGuard;
   path?: string;
 }
 
@@ -43,14 +50,23 @@ export async function mountGraphQL<TContext extends BaseContext>(
     ApolloServerPluginUsageReportingDisabled(),
     ApolloServerPluginSchemaReportingDisabled(),
     errorLoggingPlugin<TContext>(service.logger),
+    operationKindsPlugin<TContext>(),
     development
       ? landingPagePlugin({ endpoint: path, title: `Portico ${service.name}` })
       : ApolloServerPluginLandingPageDisabled(),
     ...(options.subgraph ? [ApolloServerPluginInlineTraceDisabled()] : []),
     ...(options.apollo.plugins ?? []),
   ];
+  const { guard } = options;
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
+    ...(guard
+      ? {
+          validationRules: [...(options.apollo.validationRules ?? []), ...guard.validationRules],
+          parseOptions: { ...options.apollo.parseOptions, ...guard.parseOptions },
+          allowBatchedHttpRequests: guard.allowBatchedHttpRequests,
+        }
+      : {}),
     plugins,
     introspection: options.apollo.introspection ?? development,
     hideSchemaDetailsFromClientErrors: !development,

@@ -1,19 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { type ErrorCode, errorCatalogue } from './errors.ts';
+import { GraphQLError } from 'graphql';
+import { type ErrorCode, errorBody, httpOf } from './errors.ts';
 import { INTERNAL_MESSAGE } from './graphql-errors.ts';
-
-/** An error a hook raises on purpose, answered as a GraphQL-shaped body with its code. */
-export class HttpCodedError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly status: number = errorCatalogue[code].status,
-    readonly headers: Record<string, string> = {},
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -23,18 +11,20 @@ function codeFor(error: FastifyError): ErrorCode {
 }
 
 /**
- * Errors that happen before GraphQL runs (bad JSON, wrong content type, oversized body, unknown
- * route) still answer in the GraphQL error shape with a catalogue code, so clients parse one format.
- * Anything that is not a client error is logged in full and answered as a bare INTERNAL.
+ * Errors that happen before GraphQL runs (a refused token, a query limit, bad JSON, wrong content
+ * type, oversized body, unknown route) still answer in the GraphQL error shape with a catalogue
+ * code, so clients parse one format. Hooks raise the same coded errors as GraphQL code does
+ * (`codedError`: code, status and headers in one carrier). Anything that is not a client error is
+ * logged in full and answered as a bare INTERNAL.
  */
 export function installHttpErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpCodedError, request, reply) => {
-    if (error instanceof HttpCodedError) {
-      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-      return reply.code(error.status).send({
-        errors: [{ message: error.message, extensions: { ...error.extensions, code: error.code } }],
-      });
+  app.setErrorHandler((raised: FastifyError | GraphQLError, request, reply) => {
+    const coded = raised instanceof GraphQLError ? httpOf(raised) : null;
+    if (coded) {
+      for (const [name, value] of coded.headers) reply.header(name, value);
+      return reply.code(coded.status).send(errorBody(coded.code, raised.message, coded.extensions));
     }
+    const error = raised as FastifyError;
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       request.log.info({ code: error.code, status }, error.message);
@@ -43,12 +33,10 @@ export function installHttpErrorHandlers(app: FastifyInstance): void {
         error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? `request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`
           : error.message;
-      return reply.code(status).send({ errors: [{ message, extensions: { code: codeFor(error) } }] });
+      return reply.code(status).send(errorBody(codeFor(error), message));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply
-      .code(500)
-      .send({ errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL' } }] });
+    return reply.code(500).send(errorBody('INTERNAL', INTERNAL_MESSAGE));
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
@@ -58,17 +46,10 @@ export function installHttpErrorHandlers(app: FastifyInstance): void {
       return reply
         .code(405)
         .header('allow', allowed.join(', '))
-        .send({
-          errors: [
-            {
-              message: `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
-              extensions: { code: 'BAD_REQUEST' },
-            },
-          ],
-        });
+        .send(
+          errorBody('BAD_REQUEST', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`),
+        );
     }
-    return reply.code(404).send({
-      errors: [{ message: `no route ${request.method} ${path}`, extensions: { code: 'BAD_REQUEST' } }],
-    });
+    return reply.code(404).send(errorBody('BAD_REQUEST', `no route ${request.method} ${path}`));
   });
 }

@@ -1,6 +1,7 @@
 import type { ServerOptions } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { PorticoConfig } from './config/schema.ts';
+import { errorBody } from './errors.ts';
 import type { CutOffReason } from './metrics.ts';
 
 type ServerLimits = PorticoConfig['server'];
@@ -26,9 +27,7 @@ export function serverTimeoutOptions(limits: ServerLimits): {
   };
 }
 
-const TIMED_OUT = JSON.stringify({
-  errors: [{ message: 'the request body stopped arriving', extensions: { code: 'REQUEST_TIMEOUT' } }],
-});
+const TIMED_OUT = JSON.stringify(errorBody('REQUEST_TIMEOUT', 'the request body stopped arriving'));
 
 /**
  * Cuts off a request whose body stops arriving for `idleMs`: 408 and the connection closed. Node

@@ -1,12 +1,16 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { FastifyRequest } from 'fastify';
 import type { GraphQLFieldResolver } from 'graphql';
+import { installAuthHook } from '../../platform/auth/hook.ts';
+import { createKeyResolver } from '../../platform/auth/keys.ts';
+import { resolveAuth } from '../../platform/auth/resolve.ts';
+import { createTokenVerifier } from '../../platform/auth/verify.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import { requestDeadline } from '../../platform/deadline.ts';
 import { mountGraphQL } from '../../platform/graphql.ts';
+import { createQueryGuard } from '../../platform/limits/guard.ts';
 import { projectRoot } from '../../platform/paths.ts';
 import { createFieldRateLimits, rateLimitDirectiveTypeDefs } from '../../platform/rate-limit/directive.ts';
 import { createService, type Service } from '../../platform/service.ts';
@@ -35,16 +39,15 @@ export function bffTypeDefs(name: BffName): string {
   return `${rateLimitDirectiveTypeDefs}\n${readFileSync(join(projectRoot, 'bffs', name, 'schema.graphql'), 'utf8')}`;
 }
 
+const GRAPHQL_PATH = '/graphql';
+
 /**
- * Who a BFF's field rate limits count against. The BFF does not verify tokens (the gateway does,
- * on the same request), so a caller is a hash of its bearer token: a forged token only ever spends
- * its own budget, and its gateway calls fail. Callers without a token share a budget per IP.
+ * Who a BFF's field rate limits count against: the verified token's subject, however its
+ * Authorization header is spelt (a caller cannot multiply its budget by re-spelling one token).
+ * Callers without a token share a budget per IP.
  */
 function callerKey(request: FastifyRequest): string {
-  const authorization = request.headers.authorization;
-  return authorization
-    ? `token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 32)}`
-    : `ip:${request.ip}`;
+  return request.identity ? `sub:${request.identity.subject}` : `ip:${request.ip}`;
 }
 
 /**
@@ -60,6 +63,16 @@ export async function createBff(
 ): Promise<Service> {
   const service = createService({ name: definition.name, config });
   const settings = config.bffs;
+  // The BFF verifies tokens itself, against the gateway's keys: a bad token costs no gateway call,
+  // and its limits key on who the caller is, not on how the header was written.
+  const auth = resolveAuth(config);
+  installAuthHook(
+    service.app,
+    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
+    GRAPHQL_PATH,
+  );
+  const guard = createQueryGuard({ ...settings.limits, ...settings[definition.name].limits }, 'bffs.limits');
+  guard.install(service.app, GRAPHQL_PATH);
   const client = createGatewayClient({
     url: settings.gatewayUrl,
     connections: settings.connections,
@@ -102,9 +115,14 @@ export async function createBff(
       deadline,
       notes: [],
       wholeFailure: null,
-      gateway: createGatewayLoader(client, call, (failure) => {
-        ctx.wholeFailure ??= failure;
-      }),
+      gateway: createGatewayLoader(
+        client,
+        call,
+        (failure) => {
+          ctx.wholeFailure ??= failure;
+        },
+        settings.maxGatewayCalls,
+      ),
     };
     return ctx;
   };
@@ -114,6 +132,8 @@ export async function createBff(
     apollo: { schema, plugins: [partialFailurePlugin()] },
     context,
     development: config.environment === 'development',
+    guard,
+    path: GRAPHQL_PATH,
   });
   service.app.addHook('onClose', async () => {
     await client.close();

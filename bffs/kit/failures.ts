@@ -1,13 +1,8 @@
-import type { GraphQLFormattedError } from 'graphql';
-import { type ErrorCode, errorCatalogue, isErrorCode } from '../../platform/errors.ts';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { codedError, type ErrorCode, errorCatalogue, isErrorCode } from '../../platform/errors.ts';
 
-export interface WholeRequestFailure {
-  code: ErrorCode;
-  message: string;
-  status: number;
-  headers: Record<string, string>;
-  extensions: Record<string, unknown>;
-}
+/** A failure of the whole BFF request: the coded error, with the HTTP status and headers it asks for. */
+export type WholeRequestFailure = GraphQLError;
 
 /**
  * A gateway call that produced no GraphQL answer: unreachable, too slow for the deadline, or
@@ -23,15 +18,7 @@ export class GatewayCallError extends Error {
     whole?: { status: number; headers?: Record<string, string>; extensions?: Record<string, unknown> },
   ) {
     super(message);
-    this.whole = whole
-      ? {
-          code,
-          message,
-          status: whole.status,
-          headers: whole.headers ?? {},
-          extensions: whole.extensions ?? {},
-        }
-      : null;
+    this.whole = whole ? codedError(code, message, whole) : null;
   }
 }
 

@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { type GraphQLFormattedError, getOperationAST, print } from 'graphql';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import { isErrorCode } from '../../platform/errors.ts';
 import { REQUEST_DEADLINE_HEADER } from '../../platform/headers.ts';
 import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
 import { childTraceparent } from '../../platform/trace.ts';
@@ -162,6 +163,17 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       }
       if (body === undefined || (status !== 200 && !('data' in body && body.data))) {
         call.log.warn({ status, operationName, errors: body?.errors }, 'gateway refused a BFF operation');
+        const refusal = body?.errors?.[0];
+        const code = refusal?.extensions?.code;
+        if (status >= 400 && status < 500 && isErrorCode(code) && code !== 'INTERNAL') {
+          // The caller's request was too much for the gateway (a limit, a size): the caller hears
+          // the same code and status, with the limit that was met.
+          const { limit, max, found } = refusal?.extensions ?? {};
+          throw new GatewayCallError(code, refusal?.message ?? `the gateway answered ${status}`, {
+            status,
+            extensions: { limit, max, found },
+          });
+        }
         throw new GatewayCallError(
           status >= 500 || body === undefined ? 'GATEWAY_UNAVAILABLE' : 'INTERNAL',
           `the gateway answered ${status}`,

@@ -57,12 +57,20 @@ export function createGatewayLoader(
   client: GatewayClient,
   call: CallContext,
   onWholeFailure: (failure: WholeRequestFailure) => void,
+  /** The most gateway calls this request may make (bffs.maxGatewayCalls); later ones fail. */
+  maxCalls = Number.POSITIVE_INFINITY,
 ): GatewayLoader {
   let calls = 0;
   const operations = new DataLoader<OperationKey, GatewayResult<unknown>, string>(
     async (keys) =>
       Promise.all(
         keys.map((key) => {
+          if (calls >= maxCalls) {
+            return new GatewayCallError(
+              'QUERY_TOO_COMPLEX',
+              `this request needs more than ${maxCalls} gateway calls (bffs.maxGatewayCalls)`,
+            );
+          }
           calls += 1;
           return client.execute(key.document, key.variables, call).catch((error: unknown) => {
             // A refused caller fails the whole answer, whichever field happened to ask first.

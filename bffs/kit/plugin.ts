@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { errorBody, httpOf } from '../../platform/errors.ts';
 import type { BffContext } from './context.ts';
 
 /**
@@ -13,13 +14,15 @@ export function partialFailurePlugin(): ApolloServerPlugin<BffContext> {
       return {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
-          const whole = contextValue.wholeFailure;
+          const whole = contextValue.wholeFailure ? httpOf(contextValue.wholeFailure) : null;
           if (whole) {
-            response.body.singleResult = {
-              errors: [{ message: whole.message, extensions: { ...whole.extensions, code: whole.code } }],
-            };
+            response.body.singleResult = errorBody(
+              whole.code,
+              contextValue.wholeFailure!.message,
+              whole.extensions,
+            );
             response.http.status = whole.status;
-            for (const [name, value] of Object.entries(whole.headers)) response.http.headers.set(name, value);
+            for (const [name, value] of whole.headers) response.http.headers.set(name, value);
             return;
           }
           const result = response.body.singleResult;

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCodes } from '../../platform/errors.ts';
 import { sourceFailureFrom } from './failures.ts';
 import type { GatewayResult } from './gateway-client.ts';
 
@@ -54,7 +55,7 @@ export function need<T>(source: SourceRef): T {
   if (value === null)
     throw sourceFailureFrom({
       message: `no value at ${source.path.join('.')}`,
-      extensions: { code: 'INTERNAL' },
+      extensions: { code: ErrorCodes.INTERNAL },
     });
   return value;
 }

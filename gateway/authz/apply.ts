@@ -1,4 +1,5 @@
 import { type GraphQLFormattedError, type GraphQLOutputType, isListType, isNonNullType } from 'graphql';
+import { ErrorCodes } from '../../platform/errors.ts';
 import type { Decision, Segment } from './authorize.ts';
 
 type Json = Record<string, unknown>;
@@ -56,7 +57,7 @@ export function applyDecision(
       errors.push({
         message: `not authorized: ${denial.coordinate} ${denial.reason}`,
         path: [...path, field.key],
-        extensions: { code: 'FORBIDDEN' },
+        extensions: { code: ErrorCodes.FORBIDDEN },
       });
     }
     if (isNonNullType(field.type)) nullParents(data, parentSegments);

@@ -2,6 +2,7 @@ import type { PorticoConfig } from '../../platform/config/schema.ts';
 import { type KeyValueStore, memoryStore, redisStore, tieredStore } from '../../platform/kv-cache.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createRedisClient } from '../../platform/redis.ts';
+import { sha256 } from './manifest.ts';
 import type { Safelist } from './safelist.ts';
 
 /** Memory for registered queries per gateway, as Apollo Server's own default cache has. */
@@ -23,6 +24,23 @@ function boundedEntries(store: KeyValueStore): KeyValueStore {
     ...store,
     async set(key, value, options) {
       if (Buffer.byteLength(value) <= MAX_QUERY_BYTES) await store.set(key, value, options);
+    },
+  };
+}
+
+/**
+ * An entry is served only if it is the query its key names: Redis is shared, and whoever can
+ * write to it (another service, a bug, an attacker on the network) could otherwise make one hash
+ * run another's query. A mismatch is a miss, so the client sends the real query again.
+ */
+function verifiedEntries(store: KeyValueStore, log: Logger): KeyValueStore {
+  return {
+    ...store,
+    async get(key) {
+      const value = await store.get(key);
+      if (value === undefined || sha256(value) === hashOf(key)) return value;
+      log.warn({ key }, 'APQ entry does not match its hash; ignored');
+      return undefined;
     },
   };
 }
@@ -70,6 +88,6 @@ export function createApqStore(
       client.disconnect();
     };
   }
-  const bounded = boundedEntries(store);
+  const bounded = verifiedEntries(boundedEntries(store), log);
   return { store: safelist ? manifestFirst(bounded, safelist) : bounded, close };
 }

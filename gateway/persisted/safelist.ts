@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'graphql';
-import { HttpCodedError } from '../../platform/http-errors.ts';
-import { type RequestedOperation, requestedOperations } from '../edge/operations.ts';
+import { codedError } from '../../platform/errors.ts';
+import { type RequestedOperation, requestedOperations } from '../../platform/limits/operations.ts';
 import { type Manifest, type ManifestOperation, selectedOperationBody, sha256 } from './manifest.ts';
 
 export interface Safelist {
@@ -44,10 +44,9 @@ export function installSafelistHook(app: FastifyInstance, safelist: Safelist, pa
     for (const operation of requestedOperations(request)?.operations ?? []) {
       if (safelist.allows(operation)) continue;
       const name = operation.operationName ? `operation ${operation.operationName}` : 'the operation';
-      throw new HttpCodedError(
+      throw codedError(
         'PERSISTED_QUERY_NOT_ALLOWED',
         `${name} is not in the safelist of persisted operations (persistedQueries.safelist is on)`,
-        400,
       );
     }
   });

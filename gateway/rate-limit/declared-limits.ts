@@ -49,12 +49,14 @@ function keyValue(per: DeclaredLimitConfig['per'], facts: RequestFacts): string 
 
 /**
  * The store key of a limit for this request, or null when the limit does not apply to it: the
- * caller lacks the key (no tenant in the token, no token for a user limit), is not among `callers`,
+ * caller lacks the key (no tenant in the token, no token for a user limit), is not among `callers`
+ * (anonymous, authenticated, or authenticated without a tenant),
  * or the operation is outside the limit's `operations` / `subgraphs`.
  */
 export function keyFor(limit: DeclaredLimitConfig, facts: RequestFacts): string | null {
   if (limit.callers === 'anonymous' && facts.identity) return null;
   if (limit.callers === 'authenticated' && !facts.identity) return null;
+  if (limit.callers === 'tenantless' && (!facts.identity || facts.identity.tenant)) return null;
   const value = keyValue(limit.per, facts);
   if (value === null) return null;
   if (limit.operations && (facts.operationName === null || !limit.operations.includes(facts.operationName))) {

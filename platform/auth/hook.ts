@@ -1,9 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpCodedError } from '../http-errors.ts';
+import { codedError } from '../errors.ts';
 import { bearerToken } from './bearer.ts';
 import { challenge } from './challenge.ts';
 import { KeySetUnavailableError } from './keys.ts';
-import { TokenRejectedError, type TokenVerifier } from './verify.ts';
+import { TokenRejectedError, type TokenVerifier, type VerifiedIdentity } from './verify.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the auth hook before GraphQL runs; null for a request without a token. */
+    identity: VerifiedIdentity | null;
+  }
+}
 
 /**
  * Verifies the bearer token before GraphQL parses anything, so a bad token costs no parsing,
@@ -18,33 +25,24 @@ export function installAuthHook(app: FastifyInstance, verify: TokenVerifier, pat
     const token = bearerToken(header);
     if (token === undefined) return;
     if (token === null) {
-      throw new HttpCodedError(
-        'UNAUTHENTICATED',
-        'Authorization header is not a Bearer token',
-        401,
-        challenge('malformed Authorization header'),
-      );
+      throw codedError('UNAUTHENTICATED', 'Authorization header is not a Bearer token', {
+        headers: challenge('malformed Authorization header'),
+      });
     }
     try {
       request.identity = await verify(token);
     } catch (error) {
       if (error instanceof TokenRejectedError) {
         request.log.info({ reason: error.reason }, 'token rejected');
-        throw new HttpCodedError(
-          'UNAUTHENTICATED',
-          `invalid token: ${error.reason}`,
-          401,
-          challenge(error.reason),
-        );
+        throw codedError('UNAUTHENTICATED', `invalid token: ${error.reason}`, {
+          headers: challenge(error.reason),
+        });
       }
       if (error instanceof KeySetUnavailableError) {
         request.log.error({ err: error }, 'cannot verify tokens: no signing keys');
-        throw new HttpCodedError(
-          'GATEWAY_UNAVAILABLE',
-          'token verification is unavailable; retry shortly',
-          503,
-          { 'retry-after': '5' },
-        );
+        throw codedError('GATEWAY_UNAVAILABLE', 'token verification is unavailable; retry shortly', {
+          headers: { 'retry-after': '5' },
+        });
       }
       throw error;
     }

@@ -74,6 +74,11 @@ export function createTokenVerifier(auth: PorticoConfig['auth'], keys: KeyResolv
       if (error instanceof errors.JOSEError) throw new TokenRejectedError(describe(error));
       throw error;
     }
+    // jose checks `iat` only with maxTokenAge; a token "issued" in the future is forged or from a
+    // broken clock, and either way not to be trusted for longer than it says.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + auth.clockToleranceSec) {
+      throw new TokenRejectedError('token issued in the future');
+    }
     // requiredClaims only asks for presence: an empty subject would be an identity of no one.
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw new TokenRejectedError('token has an empty sub claim');

@@ -2,6 +2,41 @@ import { z } from 'zod';
 
 const count = z.number().int().positive();
 
+export interface QueryLimitDefaults {
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxBatchOperations: number;
+  maxVariablesBytes: number;
+}
+
+const limitKeys = (defaults: QueryLimitDefaults) => ({
+  /** Nesting of fields; fragments add no level of their own (they add none to the response). */
+  maxDepth: count.default(defaults.maxDepth),
+  /** Aliased fields per operation (`__typename` too), through fragments; the cheap way to multiply a costly field. */
+  maxAliases: count.default(defaults.maxAliases),
+  /** Response keys at the root: each is at least one backend fetch. */
+  maxRootFields: count.default(defaults.maxRootFields),
+  /** Lexical tokens of the whole document, counted while parsing so a huge query is never built. */
+  maxTokens: count.default(defaults.maxTokens),
+  /** Directives per operation (`@include`, `@skip` ...), through fragments. */
+  maxDirectives: count.default(defaults.maxDirectives),
+  /** Operations in one HTTP batch (a JSON array); 1 turns batching off. */
+  maxBatchOperations: count.default(defaults.maxBatchOperations),
+  /** Size of the `variables` of one operation as JSON; our operations send ids and cursors. */
+  maxVariablesBytes: count.default(defaults.maxVariablesBytes),
+});
+
+/** A limits section with these defaults (the gateway's and the BFFs' differ). */
+export function queryLimitsSection(defaults: QueryLimitDefaults) {
+  return z.strictObject(limitKeys(defaults)).prefault({});
+}
+
+/** The same keys, all optional and without defaults: one service's changes to a shared section. */
+export const queryLimitsOverride = z.strictObject(limitKeys(gatewayDefaults())).partial();
+
 /**
  * What one request may ask of the gateway, checked before any planning. The defaults come from
  * our own deepest real operations (the BFF operations under test/fixtures/operations stand in
@@ -20,21 +55,16 @@ const count = z.number().int().positive();
  * most a screen uses; 8 root fields covers every distinct root field plus two aliased; 1000
  * tokens is seven times our largest operation and keeps the parser's recursion shallow.
  */
-export const limitsSection = z
-  .strictObject({
-    /** Nesting of fields; fragments add no level of their own (they add none to the response). */
-    maxDepth: count.default(10),
-    /** Aliased fields per operation, through fragments; the cheapest way to multiply a costly field. */
-    maxAliases: count.default(15),
-    /** Response keys at the root: each is at least one subgraph fetch. */
-    maxRootFields: count.default(8),
-    /** Lexical tokens of the whole document, counted while parsing so a huge query is never built. */
-    maxTokens: count.default(1000),
-    /** Directives per operation (`@include`, `@skip` ...), through fragments. */
-    maxDirectives: count.default(10),
-    /** Operations in one HTTP batch (a JSON array); 1 turns batching off. */
-    maxBatchOperations: count.default(10),
-    /** Size of the `variables` of one operation as JSON; our operations send ids and cursors. */
-    maxVariablesBytes: count.default(16_384),
-  })
-  .prefault({});
+function gatewayDefaults(): QueryLimitDefaults {
+  return {
+    maxDepth: 10,
+    maxAliases: 15,
+    maxRootFields: 8,
+    maxTokens: 1000,
+    maxDirectives: 10,
+    maxBatchOperations: 10,
+    maxVariablesBytes: 16_384,
+  };
+}
+
+export const limitsSection = queryLimitsSection(gatewayDefaults());

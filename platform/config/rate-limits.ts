@@ -18,8 +18,12 @@ const declaredLimit = z.strictObject({
   measure: z.enum(['requests', 'cost']).default('requests'),
   limit: z.number().int().positive(),
   windowSec: z.number().int().positive(),
-  /** `anonymous`: only requests without a token; `authenticated`: only requests with one. */
-  callers: z.enum(['all', 'anonymous', 'authenticated']).default('all'),
+  /**
+   * `anonymous`: only requests without a token; `authenticated`: only requests with one;
+   * `tenantless`: only requests whose token names no tenant (operators, service accounts), which
+   * no tenant limit can cover.
+   */
+  callers: z.enum(['all', 'anonymous', 'authenticated', 'tenantless']).default('all'),
   /** Only operations with these names (names are the client's choice: see docs/rate-limits.md). */
   operations: z.array(z.string().min(1)).min(1).optional(),
   /** Only operations that read from at least one of these subgraphs. */
@@ -27,6 +31,27 @@ const declaredLimit = z.strictObject({
 });
 
 export type DeclaredLimitConfig = z.infer<typeof declaredLimit>;
+
+/**
+ * The limits that apply when portico.yaml declares none: every caller is under at least one.
+ * A tenant's users share the tenant's budget; a token without a tenant has its own, per user and
+ * per API client; anonymous callers are limited per IP. portico.yaml repeats these explicitly.
+ */
+export const defaultLimits: z.input<typeof declaredLimit>[] = [
+  { name: 'tenant-requests', per: 'tenant', limit: 600, windowSec: 60 },
+  { name: 'tenant-cost', per: 'tenant', measure: 'cost', limit: 2_000_000, windowSec: 86_400 },
+  { name: 'user-requests', per: 'user', callers: 'tenantless', limit: 600, windowSec: 60 },
+  {
+    name: 'user-cost',
+    per: 'user',
+    callers: 'tenantless',
+    measure: 'cost',
+    limit: 2_000_000,
+    windowSec: 86_400,
+  },
+  { name: 'client-requests', per: 'apiKey', callers: 'tenantless', limit: 1_200, windowSec: 60 },
+  { name: 'anonymous-ip', per: 'ip', callers: 'anonymous', limit: 20, windowSec: 1 },
+];
 
 /**
  * Rate limits and cost quotas. The gateway enforces `limits` before planning; the subgraphs (and
@@ -57,7 +82,7 @@ export const rateLimitsSection = z
         mutationCost: z.number().int().min(0).default(10),
       })
       .prefault({}),
-    limits: z.array(declaredLimit).default([]),
+    limits: z.array(declaredLimit).default(() => defaultLimits.map((limit) => declaredLimit.parse(limit))),
   })
   .superRefine((section, context) => {
     const seen = new Set<string>();

@@ -1,8 +1,9 @@
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { type RateLimitArgs, rateLimitDirective } from 'graphql-rate-limit-directive';
 import type { Registry } from 'prom-client';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { PorticoConfig } from '../config/schema.ts';
+import { fieldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { consume, secondsUntilReset } from './attempt.ts';
 import { type StoreFailurePolicy, storeFailurePolicy } from './failure-policy.ts';
@@ -72,8 +73,8 @@ function limiterClassFor(
       if (attempt.status === 'limited') throw attempt.res;
       policy.failed(attempt.error, { key: String(key) });
       if (policy.mode === 'open') return new RateLimiterRes(this.points, 0, 0, false);
-      throw new GraphQLError('rate limiting is unavailable; retry shortly', {
-        extensions: { code: 'GATEWAY_UNAVAILABLE', retryAfter: 1 },
+      throw fieldError('GATEWAY_UNAVAILABLE', 'rate limiting is unavailable; retry shortly', {
+        extensions: { retryAfter: 1 },
       });
     }
     override get(key: string | number) {
@@ -140,9 +141,10 @@ export function createFieldRateLimits(options: {
           fieldLimitKey(`${info.parentType.name}.${info.fieldName}`, fieldCallerKey(userOf(context))),
         onLimit: (res, args, _source, _fieldArgs, _context, info) => {
           const retryAfter = secondsUntilReset(res);
-          throw new GraphQLError(
+          throw fieldError(
+            'RATE_LIMITED',
             `${info.parentType.name}.${info.fieldName} is limited to ${args.limit} calls per ${args.duration} s; retry in ${retryAfter} s`,
-            { extensions: { code: 'RATE_LIMITED', retryAfter } },
+            { extensions: { retryAfter } },
           );
         },
       });

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { fieldError } from '../../platform/errors.ts';
 import type { SubgraphResolvers } from '../shared/build.ts';
 import { paginate } from '../shared/connection.ts';
 import { requireTenant, type SubgraphContext } from '../shared/identity.ts';
@@ -6,7 +6,7 @@ import { periodResetsAt, plans, spendAlerts, type TenantRecord, tenants, tenants
 
 function tenantOrError(id: string): TenantRecord {
   const tenant = tenantsById.get(id);
-  if (!tenant) throw new GraphQLError(`no tenant "${id}"`, { extensions: { code: 'FORBIDDEN' } });
+  if (!tenant) throw fieldError('FORBIDDEN', `no tenant "${id}"`);
   return tenant;
 }
 
@@ -35,9 +35,7 @@ export const resolvers: SubgraphResolvers = {
     ) => {
       const tenant = tenantOrError(requireTenant(identity));
       if (threshold !== null && (!Number.isFinite(threshold) || threshold < 0)) {
-        throw new GraphQLError('threshold must be a positive amount', {
-          extensions: { code: 'BAD_REQUEST' },
-        });
+        throw fieldError('BAD_REQUEST', 'threshold must be a positive amount');
       }
       if (threshold === null) spendAlerts.delete(tenant.id);
       else spendAlerts.set(tenant.id, threshold);
@@ -59,7 +57,7 @@ export const resolvers: SubgraphResolvers = {
     ) => {
       // The gateway enforces @requiresScopes; a subgraph reached directly still refuses another tenant's invoices.
       if (identity.tenantId !== tenant.id && !identity.scopes.includes('admin')) {
-        throw new GraphQLError("another tenant's invoices", { extensions: { code: 'FORBIDDEN' } });
+        throw fieldError('FORBIDDEN', "another tenant's invoices");
       }
       return paginate(tenant.invoices, args.first, args.after);
     },

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { fieldError } from '../../platform/errors.ts';
 import type { SubgraphResolvers } from '../shared/build.ts';
 import { requireTenant, type SubgraphContext } from '../shared/identity.ts';
 import { allModelIds, bucket, type Usage, type UsageWindow, usageFor } from './data.ts';
@@ -11,7 +11,7 @@ export const resolvers: SubgraphResolvers = {
     usage: ({ id }: { id: string }, { window }: WindowArgs, { identity }: SubgraphContext) => {
       // Operators (scope admin) may read any tenant's usage; everyone else only their own.
       if (requireTenant(identity) !== id && !identity.scopes.includes('admin')) {
-        throw new GraphQLError("another tenant's usage", { extensions: { code: 'FORBIDDEN' } });
+        throw fieldError('FORBIDDEN', "another tenant's usage");
       }
       return usageFor(id, allModelIds, window);
     },

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { fieldError } from '../../platform/errors.ts';
 import type { SubgraphResolvers } from '../shared/build.ts';
 import { MAX_PAGE_SIZE, paginate } from '../shared/connection.ts';
 import { type ModelRecord, type ModelStatus, models, modelsById } from './data.ts';
@@ -22,9 +22,7 @@ export const resolvers: SubgraphResolvers = {
     model: (_: unknown, { id }: { id: string }) => modelsById.get(id) ?? null,
     modelsByIds: (_: unknown, { ids }: { ids: string[] }) => {
       if (ids.length > MAX_PAGE_SIZE) {
-        throw new GraphQLError(`at most ${MAX_PAGE_SIZE} ids per call`, {
-          extensions: { code: 'BAD_REQUEST' },
-        });
+        throw fieldError('BAD_REQUEST', `at most ${MAX_PAGE_SIZE} ids per call`);
       }
       return ids.map((id) => modelsById.get(id) ?? null);
     },

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { fieldError } from '../../platform/errors.ts';
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
@@ -13,10 +13,7 @@ const encode = (offset: number) => Buffer.from(`o:${offset}`).toString('base64ur
 
 function decode(cursor: string): number {
   const match = /^o:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match)
-    throw new GraphQLError('`after` is not a cursor this API issued', {
-      extensions: { code: 'BAD_REQUEST' },
-    });
+  if (!match) throw fieldError('BAD_REQUEST', '`after` is not a cursor this API issued');
   return Number(match[1]);
 }
 
@@ -31,9 +28,7 @@ export function paginate<T>(
 ): Connection<T> {
   const size = first ?? 20;
   if (size < 0 || size > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}`, {
-      extensions: { code: 'BAD_REQUEST' },
-    });
+    throw fieldError('BAD_REQUEST', `\`first\` must be between 0 and ${MAX_PAGE_SIZE}`);
   }
   const start = after ? decode(after) + 1 : 0;
   const page = items.slice(start, start + size);

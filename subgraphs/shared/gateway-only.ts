@@ -1,7 +1,7 @@
 import { AssertionRejectedError, type AssertionVerifier } from '../../platform/assertion/verify.ts';
 import { bearerToken } from '../../platform/auth/bearer.ts';
 import { challenge } from '../../platform/auth/challenge.ts';
-import { HttpCodedError } from '../../platform/http-errors.ts';
+import { codedError } from '../../platform/errors.ts';
 import type { Service } from '../../platform/service.ts';
 
 /** What load balancers and orchestrators probe; they carry no assertion and reveal nothing. */
@@ -20,24 +20,18 @@ export function installGatewayOnly(service: Service, verify: AssertionVerifier):
     const token = bearerToken(request.headers.authorization);
     if (!token) {
       request.log.info('call without a gateway assertion refused');
-      throw new HttpCodedError(
-        'UNAUTHENTICATED',
-        'this service answers only the Portico gateway',
-        401,
-        challenge('gateway assertion required'),
-      );
+      throw codedError('UNAUTHENTICATED', 'this service answers only the Portico gateway', {
+        headers: challenge('gateway assertion required'),
+      });
     }
     try {
       request.caller = await verify(token);
     } catch (error) {
       if (!(error instanceof AssertionRejectedError)) throw error;
       request.log.warn({ reason: error.message }, 'gateway assertion rejected');
-      throw new HttpCodedError(
-        'UNAUTHENTICATED',
-        `gateway assertion rejected: ${error.message}`,
-        401,
-        challenge(error.message),
-      );
+      throw codedError('UNAUTHENTICATED', `gateway assertion rejected: ${error.message}`, {
+        headers: challenge(error.message),
+      });
     }
   });
 }

@@ -9,6 +9,7 @@ const all = `{
 defineBffSuite({
   name: 'cli',
   mainQuery: all,
+  costlyQuery: `{ ${Array.from({ length: 5 }, (_, i) => `m${i}: models(first: ${i + 1}) { id }`).join(' ')} }`,
   // Platform, account, models, usage.
   gatewayCalls: 4,
   billingDown: {

@@ -60,6 +60,31 @@ describe('@rateLimit on BFF fields', () => {
     ]);
   });
 
+  it('one caller has one budget, however its Authorization header is spelt', async () => {
+    const bff = await startBff('cli', platform);
+    bffs.push(bff);
+    const token = await platform.token({ sub: 'acme-user-4' });
+    // Every spelling the gateway accepts; before, each one was a caller of its own.
+    const spellings = [
+      `Bearer ${token}`,
+      `bearer ${token}`,
+      `BEARER ${token}`,
+      `Bearer  ${token}`,
+      `Bearer\t${token}`,
+    ];
+    const query = '{ usage(window: D1) { requests } }';
+    let served = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const { body } = await bff.query(
+        { query },
+        { headers: { authorization: spellings[i % spellings.length]! } },
+      );
+      if (body.data?.usage) served += 1;
+      else expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    }
+    expect(served).toBe(30);
+  });
+
   it.skipIf(noRedis)(
     'shares one budget between BFF replicas through Redis, as the gateway does',
     async () => {

@@ -29,7 +29,65 @@ export interface BffSuiteSpec {
   };
   /** A stale-if-error field (served from health), served stale when health fails. */
   stalePath: Path;
+  /**
+   * A query within the BFF's limits that would need many distinct gateway calls (aliases of a
+   * field whose arguments reach the gateway), when the BFF has such a field.
+   */
+  costlyQuery?: string;
 }
+
+/** Every public service refuses these before any work; each gets a coded 4xx. */
+const bombs: { name: string; body: unknown; status: number; code: string | string[] }[] = [
+  {
+    name: '50,000 aliased __typename (token limit, before parsing)',
+    body: { query: `{ ${Array.from({ length: 50_000 }, (_, i) => `a${i}: __typename`).join(' ')} }` },
+    status: 400,
+    code: 'QUERY_TOO_COMPLEX',
+  },
+  {
+    name: '20 aliased __typename (aliases count __typename too)',
+    body: { query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: __typename`).join(' ')} }` },
+    status: 400,
+    code: 'QUERY_TOO_COMPLEX',
+  },
+  {
+    // Our BFF schemas have no recursive type, so validation may name the unknown field first.
+    name: 'nesting 40 levels deep',
+    body: { query: `${'{ a '.repeat(40)}${'}'.repeat(40)}` },
+    status: 400,
+    code: ['QUERY_TOO_COMPLEX', 'GRAPHQL_VALIDATION_FAILED'],
+  },
+  {
+    name: '30 directives',
+    body: { query: `{ ${'__typename @skip(if: false) '.repeat(30)}}` },
+    status: 400,
+    code: 'QUERY_TOO_COMPLEX',
+  },
+  {
+    name: 'a batch',
+    body: [{ query: '{ __typename }' }, { query: '{ __typename }' }],
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'variables of 10 KB',
+    body: { query: '{ __typename }', variables: { x: 'y'.repeat(10_000) } },
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+  },
+  {
+    name: 'variables nested 5,000 deep',
+    body: `{"query":"{ __typename }","variables":{"x":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`,
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'a subscription',
+    body: { query: 'subscription { x }' },
+    status: 400,
+    code: 'SUBSCRIPTIONS_NOT_SUPPORTED',
+  },
+];
 
 function at(data: unknown, path: Path): unknown {
   return path.reduce<unknown>(
@@ -212,8 +270,8 @@ export function defineBffSuite(spec: BffSuiteSpec): void {
       expect(note.extensions.ageMs).toBeGreaterThanOrEqual(0);
     });
 
-    it('fails the whole request with 401 when the gateway rejects the token', async () => {
-      const { bff } = await start();
+    it('fails the whole request with 401 when the token is bad', async () => {
+      const { bff, proxy } = await start();
       const { status, headers, body } = await bff.query({ query: spec.mainQuery }, { token: 'not.a.token' });
       expect(status).toBe(401);
       expect(String(headers['www-authenticate'])).toMatch(/invalid_token/);
@@ -222,6 +280,59 @@ export function defineBffSuite(spec: BffSuiteSpec): void {
           expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }),
         ],
       });
+      // The BFF verified the token itself: a bad one costs no gateway call.
+      expect(proxy.calls).toBe(0);
     });
+
+    it('refuses query bombs with a coded 4xx before calling the gateway', async () => {
+      const { platform, proxy, bff } = await start();
+      const token = await platform.token();
+      for (const bomb of bombs) {
+        for (const caller of [{}, { token }]) {
+          const { status, body } = await bff.query(bomb.body, caller);
+          expect(status, bomb.name).toBe(bomb.status);
+          expect([bomb.code].flat(), bomb.name).toContain(body.errors?.[0]?.extensions?.code);
+          expect(JSON.stringify(body), bomb.name).not.toMatch(/stack|Maximum call stack|at [a-zA-Z]+ \(/);
+        }
+      }
+      expect(proxy.calls).toBe(0);
+    });
+
+    it("carries a gateway refusal's code and status to the caller (400 QUERY_TOO_COMPLEX stays itself)", async () => {
+      const { platform, bff } = await start({ gateway: { limits: { maxDepth: 2 } } });
+      const { status, body } = await bff.query({ query: spec.mainQuery }, { token: await platform.token() });
+      expect(status).toBe(400);
+      expect(body.data).toBeUndefined();
+      expect(body.errors[0].extensions).toMatchObject({
+        code: 'QUERY_TOO_COMPLEX',
+        limit: 'maxDepth',
+        max: 2,
+      });
+    });
+
+    it('keys its limits on the verified caller, however the Authorization header is spelt', async () => {
+      const { platform, proxy, bff } = await start();
+      const token = await platform.token();
+      for (const header of [`Bearer ${token}`, `bearer ${token}`, `BEARER \t${token}`]) {
+        const { status } = await bff.query({ query: spec.mainQuery }, { headers: { authorization: header } });
+        expect(status, header).toBe(200);
+      }
+      expect(proxy.calls).toBeGreaterThan(0);
+    });
+
+    if (spec.costlyQuery) {
+      const costlyQuery = spec.costlyQuery;
+      it('spends at most bffs.maxGatewayCalls gateway calls on a request, however it is written', async () => {
+        const { platform, proxy, bff } = await start({}, { maxGatewayCalls: 3 });
+        const { status, body } = await bff.query({ query: costlyQuery }, { token: await platform.token() });
+        expect(status).toBe(200);
+        expect(proxy.calls).toBe(3);
+        const refused = (body.errors ?? []).filter(
+          (e: { extensions?: { code?: string } }) => e.extensions?.code === 'QUERY_TOO_COMPLEX',
+        );
+        expect(refused.length).toBeGreaterThan(0);
+        expect(refused[0].message).toMatch(/bffs\.maxGatewayCalls/);
+      });
+    }
   });
 }

@@ -13,6 +13,8 @@ const dashboard = `{ dashboard {
 defineBffSuite({
   name: 'web',
   mainQuery: dashboard,
+  // Eight model lists of different lengths: eight different gateway operations.
+  costlyQuery: `{ dashboard { ${Array.from({ length: 8 }, (_, i) => `m${i}: models(first: ${i + 1}) { id }`).join(' ')} } }`,
   // Account, models, health, and one batched lookup for every deprecated model's replacement.
   gatewayCalls: 4,
   billingDown: {

@@ -153,6 +153,13 @@ describe('JWT verification at the gateway', () => {
     expectRejected(await platform.query(PRIVATE, { token }), 'token not yet valid', token);
   });
 
+  it('issued in the future beyond the clock tolerance: 401', async () => {
+    const token = await jwks.sign(key, { iat: now() + 3600, exp: now() + 7200 });
+    expectRejected(await platform.query(PRIVATE, { token }), 'token issued in the future', token);
+    const withinTolerance = await jwks.sign(key, { iat: now() + 5 });
+    expect((await platform.query(PRIVATE, { token: withinTolerance })).status).toBe(200);
+  });
+
   it('wrong issuer, wrong audience: 401 naming the claim', async () => {
     const issuer = await jwks.sign(key, { iss: 'https://evil.example' });
     expectRejected(await platform.query(PRIVATE, { token: issuer }), 'wrong issuer', issuer);

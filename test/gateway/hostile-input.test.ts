@@ -209,4 +209,30 @@ describe('hostile input at the gateway', () => {
     expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
     expect(platform.subgraphRequests).toEqual([]);
   });
+
+  it('a subscription: 400 SUBSCRIPTIONS_NOT_SUPPORTED, not a 500', async () => {
+    expectRefused(
+      await raw(JSON.stringify({ query: 'subscription { health { status } }' }), json),
+      400,
+      'SUBSCRIPTIONS_NOT_SUPPORTED',
+    );
+  });
+
+  it('variables nested 5,000 deep inside the size limit: 400 BAD_REQUEST, measured without recursion', async () => {
+    const deep = `{"query":"query ($x: [ID!]) { health { status } }","variables":{"x":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+    expectRefused(await raw(deep, json), 400, 'BAD_REQUEST');
+    const deepObject = `{"query":"{ health { status } }","variables":{"x":${'{"a":'.repeat(3_000)}1${'}'.repeat(3_000)}}}`;
+    expectRefused(await raw(deepObject, json), 400, 'BAD_REQUEST');
+  });
+
+  it('PUT, DELETE and PATCH: 405 with Allow', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const response = await request(platform.gatewayUrl, { method: method as 'PUT' });
+      expect(response.statusCode, method).toBe(405);
+      expect(response.headers.allow, method).toBe('GET, HEAD, POST, OPTIONS');
+      const body = (await response.body.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    }
+    expect(platform.subgraphRequests).toEqual([]);
+  });
 });

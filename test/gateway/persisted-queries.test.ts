@@ -108,6 +108,32 @@ describe('automatic persisted queries', () => {
     expect(hit.body.data.health.status).toBeTypeOf('string');
   });
 
+  it.skipIf(noRedis)('an entry in Redis that is not the query its hash names is never run', async () => {
+    const prefix = `portico-test-${randomUUID()}:`;
+    const gateway = await platform.addGateway({
+      redisUrl: REDIS_URL,
+      persistedQueries: { apq: { redisKeyPrefix: prefix, ttlSec: 60 } },
+    });
+    const innocent = `{ health { status } } # ${randomUUID()}`;
+    const hash = sha256(innocent);
+    // Someone who can write to Redis files another query under the innocent query's hash.
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.set(`${prefix}apq:${hash}`, '{ tenant { name spendAlert } }', 'EX', 60);
+      const answer = await gateway.query({ extensions: apq(hash) }, { token });
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect(answer.body.data).toBeUndefined();
+      expect(platform.subgraphRequests).toHaveLength(0);
+      // The client then sends the real query, which runs (and replaces the forged entry).
+      const real = await gateway.query({ query: innocent, extensions: apq(hash) }, { token });
+      expect(real.body.data.health.status).toBeTypeOf('string');
+    } finally {
+      await redis.del(`${prefix}apq:${hash}`);
+      redis.disconnect();
+    }
+  });
+
   describe('with Redis down or hanging', () => {
     let hanging: Server;
     let hangingUrl: string;

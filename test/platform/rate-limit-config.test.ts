@@ -6,15 +6,27 @@ const withLimits = (limits: unknown[]) => () =>
   loadConfig({ env: {}, overrides: { rateLimits: { limits } } });
 
 describe('rate-limit and scale-out settings', () => {
-  it("portico.yaml declares the issue's three limits, fail-open, and no proxy trusted", () => {
+  it('portico.yaml declares the default limits (every kind of caller under one), fail-open, and no proxy trusted', () => {
     const config = loadConfig({ env: {} });
-    expect(
-      config.rateLimits.limits.map((l) => [l.name, l.per, l.measure, l.limit, l.windowSec, l.callers]),
-    ).toEqual([
+    const row = (l: (typeof config.rateLimits.limits)[number]) => [
+      l.name,
+      l.per,
+      l.measure,
+      l.limit,
+      l.windowSec,
+      l.callers,
+    ];
+    expect(config.rateLimits.limits.map(row)).toEqual([
       ['tenant-requests', 'tenant', 'requests', 600, 60, 'all'],
       ['tenant-cost', 'tenant', 'cost', 2_000_000, 86_400, 'all'],
+      ['user-requests', 'user', 'requests', 600, 60, 'tenantless'],
+      ['user-cost', 'user', 'cost', 2_000_000, 86_400, 'tenantless'],
+      ['client-requests', 'apiKey', 'requests', 1_200, 60, 'tenantless'],
       ['anonymous-ip', 'ip', 'requests', 20, 1, 'anonymous'],
     ]);
+    // A portico.yaml that declares no limits gets the same ones, not none.
+    const bare = loadConfig({ env: { PORTICO_CONFIG: '/dev/null' } });
+    expect(bare.rateLimits.limits.map(row).sort()).toEqual(config.rateLimits.limits.map(row).sort());
     expect(config.rateLimits.onStoreFailure).toBe('open');
     expect(config.gateway.trustProxy).toBe(false);
     expect(config.gateway.workers).toBe(1);

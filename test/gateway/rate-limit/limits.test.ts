@@ -74,6 +74,48 @@ describe.skipIf(skip)('rate limits and cost quotas (Redis)', () => {
     });
   });
 
+  it('a token without a tenant is limited per user (callers: tenantless); tenant tokens are not counted there', async () => {
+    const gw = await gateway([
+      { name: 'tenantless-user', per: 'user', callers: 'tenantless', limit: 2, windowSec: 60 },
+    ]);
+    const operator = await platform.token({ sub: `ops-${randomUUID()}`, tenant: '', scopes: [] });
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1)
+      statuses.push((await gw.query({ query: '{ health { status } }' }, { token: operator })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const tenantUser = await platform.token({ sub: `acme-${randomUUID()}` });
+    for (let i = 0; i < 3; i += 1) {
+      const served = await gw.query({ query: '{ health { status } }' }, { token: tenantUser });
+      expect(served.status).toBe(200);
+      expect(served.headers['ratelimit-policy']).toBeUndefined();
+    }
+  });
+
+  it('no caller is without a limit by default: tenant, tenantless token, API client, anonymous', async () => {
+    const { defaultLimits } = await import('../../../platform/config/rate-limits.ts');
+    const gw = await gateway(defaultLimits as Limit[]);
+    const callers = {
+      tenant: { token: await platform.token({ sub: `acme-${randomUUID()}` }) },
+      tenantless: { token: await platform.token({ sub: `ops-${randomUUID()}`, tenant: '' }) },
+      client: {
+        token: await platform.token({ sub: `svc-${randomUUID()}`, tenant: '', client: 'batch-job' }),
+      },
+      anonymous: {},
+    };
+    const policies: Record<string, string[]> = {};
+    for (const [name, caller] of Object.entries(callers)) {
+      const answer = await gw.query({ query: '{ health { status } }' }, caller);
+      expect(answer.status, name).toBe(200);
+      policies[name] = policyNames(answer.headers['ratelimit-policy']);
+    }
+    expect(policies).toEqual({
+      tenant: ['tenant-requests', 'tenant-cost'],
+      tenantless: ['user-requests', 'user-cost'],
+      client: ['user-requests', 'user-cost', 'client-requests'],
+      anonymous: ['anonymous-ip'],
+    });
+  });
+
   it('over a limit: 429, Retry-After equal to the reset, RATE_LIMITED with retryAfter, no subgraph reached', async () => {
     const gw = await gateway([{ name: 'per-user', per: 'user', limit: 1, windowSec: 30 }]);
     const token = await platform.token({ sub: `user-${randomUUID()}` });

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { type JsonMeasure, MAX_VARIABLES_DEPTH, measureJson } from './variables.ts';
 
 /** One GraphQL operation of a request, as far as the edge needs to read it before Apollo Server. */
 export interface RequestedOperation {
@@ -7,8 +8,10 @@ export interface RequestedOperation {
   operationName: string | undefined;
   /** The APQ hash (`extensions.persistedQuery.sha256Hash`), when one is sent. */
   persistedHash: string | undefined;
-  /** Size of `variables` as sent, in bytes of JSON. */
+  /** Size of `variables` as sent, in bytes of JSON (a lower bound once past the limit). */
   variablesBytes: number;
+  /** How deeply `variables` nest. */
+  variablesDepth: number;
 }
 
 export interface RequestedOperations {
@@ -42,17 +45,27 @@ function hashOf(extensions: unknown): string | undefined {
   return isRecord(persisted) ? single(persisted.sha256Hash) : undefined;
 }
 
-function bytesOf(variables: unknown): number {
-  if (variables === undefined || variables === null) return 0;
-  return Buffer.byteLength(typeof variables === 'string' ? variables : JSON.stringify(variables));
+function measureVariables(variables: unknown, maxBytes: number): JsonMeasure {
+  if (variables === undefined || variables === null) return { bytes: 0, depth: 0 };
+  if (typeof variables !== 'string') return measureJson(variables, maxBytes, MAX_VARIABLES_DEPTH);
+  // A GET sends them as text: its length is its size; its nesting is read from the brackets.
+  let depth = 0;
+  let open = 0;
+  for (const char of variables) {
+    if (char === '{' || char === '[') depth = Math.max(depth, ++open);
+    else if (char === '}' || char === ']') open -= 1;
+  }
+  return { bytes: Buffer.byteLength(variables), depth };
 }
 
-function fromRecord(record: Json): RequestedOperation {
+function fromRecord(record: Json, maxVariablesBytes: number): RequestedOperation {
+  const variables = measureVariables(record.variables, maxVariablesBytes);
   return {
     query: single(record.query),
     operationName: single(record.operationName),
     persistedHash: hashOf(record.extensions),
-    variablesBytes: bytesOf(record.variables),
+    variablesBytes: variables.bytes,
+    variablesDepth: variables.depth,
   };
 }
 
@@ -79,20 +92,24 @@ function malformedItem(item: unknown): string | null {
  * POST, or each object of a POST batch (a JSON array). Null when there is nothing readable (a
  * text/plain body, no body): Apollo Server answers those with its own 400.
  */
-export function requestedOperations(request: FastifyRequest): RequestedOperations | null {
+export function requestedOperations(
+  request: FastifyRequest,
+  maxVariablesBytes = Number.POSITIVE_INFINITY,
+): RequestedOperations | null {
   // The request-limit and safelist hooks both read them: work them out once per request.
   if (read.has(request)) return read.get(request) ?? null;
-  const operations = readOperations(request);
+  const operations = readOperations(request, maxVariablesBytes);
   read.set(request, operations);
   return operations;
 }
 
 const read = new WeakMap<FastifyRequest, RequestedOperations | null>();
 
-function readOperations(request: FastifyRequest): RequestedOperations | null {
+function readOperations(request: FastifyRequest, maxVariablesBytes: number): RequestedOperations | null {
+  const from = (record: Json) => fromRecord(record, maxVariablesBytes);
   if (request.method === 'GET') {
     return isRecord(request.query)
-      ? { batch: false, size: 1, operations: [fromRecord(request.query)], malformed: [] }
+      ? { batch: false, size: 1, operations: [from(request.query)], malformed: [] }
       : null;
   }
   const body = request.body;
@@ -101,7 +118,7 @@ function readOperations(request: FastifyRequest): RequestedOperations | null {
       const problem = malformedItem(item);
       return problem ? [{ index, problem }] : [];
     });
-    return { batch: true, size: body.length, operations: body.filter(isRecord).map(fromRecord), malformed };
+    return { batch: true, size: body.length, operations: body.filter(isRecord).map(from), malformed };
   }
-  return isRecord(body) ? { batch: false, size: 1, operations: [fromRecord(body)], malformed: [] } : null;
+  return isRecord(body) ? { batch: false, size: 1, operations: [from(body)], malformed: [] } : null;
 }

@@ -32,12 +32,12 @@ function rootKeys(
  * Caps the root fields of an operation. graphql-armor has no such rule; every root field is at
  * least one subgraph fetch, so this bounds the fan-out of a single request.
  */
-export function maxRootFieldsRule(max: number) {
+export function maxRootFieldsRule(section: string, max: number) {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
       const keys = new Set<string>();
       rootKeys(operation.selectionSet, (name) => context.getFragment(name), keys, new Set());
-      if (keys.size > max) context.reportError(limitExceeded('maxRootFields', max, keys.size));
+      if (keys.size > max) context.reportError(limitExceeded(section, 'maxRootFields', max, keys.size));
     },
   });
 }

@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
-import type { PorticoConfig } from '../../platform/config/schema.ts';
+import type { PorticoConfig } from '../config/schema.ts';
 import { limitExceeded, type QueryLimit } from './errors.ts';
 import { maxRootFieldsRule } from './root-fields.ts';
 
@@ -13,13 +13,13 @@ function found(error: GraphQLError): number | undefined {
 }
 
 /** Reports armor's rejection as our QUERY_TOO_COMPLEX instead of its BAD_USER_INPUT. */
-function reject(limit: QueryLimit, max: number) {
+function reject(section: string, limit: QueryLimit, max: number) {
   return {
     n: max,
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) =>
-        context?.reportError(limitExceeded(limit, max, found(error))),
+        context?.reportError(limitExceeded(section, limit, max, found(error))),
     ],
   };
 }
@@ -32,24 +32,21 @@ function reject(limit: QueryLimit, max: number) {
  * armor's versions of those two are off; cost limits belong with rate limiting (`@cost`,
  * `@listSize`: gateway/rate-limit/cost.ts).
  */
-export function limitRules(limits: Limits): ValidationRule[] {
+export function limitRules(limits: Limits, section: string): ValidationRule[] {
   const armor = new ApolloArmor({
     maxDepth: {
-      ...reject('maxDepth', limits.maxDepth),
+      ...reject(section, 'maxDepth', limits.maxDepth),
       // A fragment is not a level of the response; introspection (development only) is exempt.
       flattenFragments: true,
       ignoreIntrospection: true,
     },
-    maxAliases: reject('maxAliases', limits.maxAliases),
-    maxDirectives: reject('maxDirectives', limits.maxDirectives),
+    // armor lets `__typename` be aliased for free; 50,000 such aliases are 50,000 fields to
+    // resolve and answer, so every alias counts.
+    maxAliases: { ...reject(section, 'maxAliases', limits.maxAliases), allowList: [] },
+    maxDirectives: reject(section, 'maxDirectives', limits.maxDirectives),
     maxTokens: { enabled: false },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   });
-  return [...armor.protect().validationRules, maxRootFieldsRule(limits.maxRootFields)];
-}
-
-/** graphql-js stops parsing at the token limit, before a deeply nested query becomes a deep tree. */
-export function parseOptions(limits: Limits) {
-  return { maxLexicalTokens: limits.maxTokens };
+  return [...armor.protect().validationRules, maxRootFieldsRule(section, limits.maxRootFields)];
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
-import type { PorticoConfig } from '../../platform/config/schema.ts';
-import { HttpCodedError } from '../../platform/http-errors.ts';
-import { limitDetails } from '../limits/errors.ts';
+import type { PorticoConfig } from '../config/schema.ts';
+import { codedError } from '../errors.ts';
+import { limitDetails } from './errors.ts';
 import { requestedOperations } from './operations.ts';
+import { MAX_VARIABLES_DEPTH } from './variables.ts';
 
 type Limits = PorticoConfig['limits'];
 
@@ -28,41 +29,54 @@ export function exceedsTokens(query: string, max: number): boolean {
  * at the limit, so a huge or deeply nested query costs no more than `maxTokens` tokens). Apollo
  * Server's parser keeps the same token limit as a backstop for queries that arrive by APQ hash.
  */
-export function installRequestLimitsHook(app: FastifyInstance, limits: Limits, path: string): void {
+export function installRequestLimitsHook(
+  app: FastifyInstance,
+  limits: Limits,
+  section: string,
+  path: string,
+): void {
   app.addHook('preHandler', async (request) => {
     if (request.routeOptions.url !== path) return;
-    const requested = requestedOperations(request);
+    const requested = requestedOperations(request, limits.maxVariablesBytes);
     if (!requested) return;
     const count = requested.size;
     if (requested.batch && limits.maxBatchOperations === 1) {
-      throw new HttpCodedError('BAD_REQUEST', 'batched requests are off (limits.maxBatchOperations is 1)');
+      throw codedError('BAD_REQUEST', `batched requests are off (${section}.maxBatchOperations is 1)`);
     }
     if (requested.batch && count > limits.maxBatchOperations) {
-      throw new HttpCodedError(
+      throw codedError(
         'PAYLOAD_TOO_LARGE',
-        `batch of ${count} operations, more than ${limits.maxBatchOperations} (limits.maxBatchOperations)`,
-        413,
-        {},
-        { limit: 'maxBatchOperations', max: limits.maxBatchOperations, found: count },
+        `batch of ${count} operations, more than ${limits.maxBatchOperations} (${section}.maxBatchOperations)`,
+        { extensions: { limit: 'maxBatchOperations', max: limits.maxBatchOperations, found: count } },
       );
     }
     const [malformed] = requested.malformed;
     if (malformed) {
-      throw new HttpCodedError('BAD_REQUEST', `batch item ${malformed.index}: ${malformed.problem}`);
+      throw codedError('BAD_REQUEST', `batch item ${malformed.index}: ${malformed.problem}`);
     }
     for (const operation of requested.operations) {
+      if (operation.variablesDepth > MAX_VARIABLES_DEPTH) {
+        throw codedError(
+          'BAD_REQUEST',
+          `variables nest more than ${MAX_VARIABLES_DEPTH} levels deep; no input of this API is that deep`,
+        );
+      }
       if (operation.variablesBytes > limits.maxVariablesBytes) {
-        throw new HttpCodedError(
+        throw codedError(
           'PAYLOAD_TOO_LARGE',
-          `variables of ${operation.variablesBytes} bytes, more than ${limits.maxVariablesBytes} (limits.maxVariablesBytes)`,
-          413,
-          {},
-          { limit: 'maxVariablesBytes', max: limits.maxVariablesBytes, found: operation.variablesBytes },
+          `variables of ${operation.variablesBytes} bytes, more than ${limits.maxVariablesBytes} (${section}.maxVariablesBytes)`,
+          {
+            extensions: {
+              limit: 'maxVariablesBytes',
+              max: limits.maxVariablesBytes,
+              found: operation.variablesBytes,
+            },
+          },
         );
       }
       if (operation.query !== undefined && exceedsTokens(operation.query, limits.maxTokens)) {
-        const { message, extensions } = limitDetails('maxTokens', limits.maxTokens);
-        throw new HttpCodedError('QUERY_TOO_COMPLEX', message, 400, {}, extensions);
+        const { message, extensions } = limitDetails(section, 'maxTokens', limits.maxTokens);
+        throw codedError('QUERY_TOO_COMPLEX', message, { extensions });
       }
     }
   });
