@@ -39,6 +39,8 @@ export interface TestGateway {
 
 export interface TestPlatform {
   gatewayUrl: string;
+  /** The issuer's signing key (a throwaway): `portico login` and `portico token` sign with it too. */
+  keyFile: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   config: Readonly<PorticoConfig>;
   /** Every request the started subgraphs received, in order; tests may empty it. */
@@ -163,6 +165,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 
   return {
     gatewayUrl,
+    keyFile,
     subgraphUrls,
     config,
     subgraphRequests,
