@@ -1,3 +1,4 @@
+import { DEFAULT_CLI_BFF_URL } from './client/settings.ts';
 import { EXAMPLE_QUERY } from './example-query.ts';
 
 export interface BannerInput {
@@ -13,6 +14,8 @@ export interface BannerInput {
 export function readyBanner(input: BannerInput): string {
   const gateway = `http://127.0.0.1:${input.gatewayPort}/graphql`;
   const body = JSON.stringify({ query: EXAMPLE_QUERY });
+  const cli = input.urls.find(({ name }) => name === 'cli');
+  const cliUrl = cli && `${cli.url}/graphql`;
   return [
     '',
     `Portico is ready in ${input.seconds.toFixed(1)} s`,
@@ -23,13 +26,17 @@ export function readyBanner(input: BannerInput): string {
     ...(input.without.size > 0 ? [`  left out: ${[...input.without].join(', ')}`] : []),
     ...[...input.delays].map(([name, ms]) => `  delayed:  ${name} answers ${ms} ms late`),
     '',
-    'A dev token (tenant acme, scope billing:read, 12 h; mint others with npm run --silent token -- --sub <user> --tenant <tenant>):',
-    `  export TOKEN=${input.token}`,
+    // The variable names the terminal client reads, so the lines paste as they are.
+    'A dev token (tenant acme, scope billing:read, 12 h), for curl and the terminal client:',
+    `  export PORTICO_TOKEN=${input.token}`,
+    ...(cliUrl && cliUrl !== DEFAULT_CLI_BFF_URL ? [`  export PORTICO_CLI_URL=${cliUrl}`] : []),
     '',
     'Try it:',
-    `  curl -s ${gateway} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
+    `  curl -s ${gateway} -H 'content-type: application/json' -H "authorization: Bearer $PORTICO_TOKEN" \\`,
     `    -d '${body}'`,
-    '  npx portico status            # the terminal client, through the CLI BFF (PORTICO_TOKEN=$TOKEN)',
+    '  npx portico status            # the terminal client; npx portico --help for the rest',
+    '',
+    'Other users: npx portico login --sub <user> --tenant <tenant> (or npm run --silent token -- ...).',
     '',
     'Ctrl-C stops everything.',
   ].join('\n');

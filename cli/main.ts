@@ -1,72 +1,82 @@
-import { ConfigError } from '../platform/config/load.ts';
-import { composeCommand } from './compose.ts';
+// Start-up time matters here (`portico status` should answer within a second): this module and the
+// command table import nothing heavy. Each command's code is loaded only when that command runs.
+import { runCommands } from './commands-run.ts';
+import { useCommands } from './commands-use.ts';
+import { commandHelp, topHelp } from './help.ts';
 import { type CommandIO, processIO } from './io.ts';
+import type { CommandSpec } from './spec.ts';
 
-type Command = (argv: string[], io: CommandIO) => Promise<number>;
+const commands: readonly CommandSpec[] = [...useCommands, ...runCommands];
 
-const commands: Record<string, { run: () => Promise<Command>; help: string }> = {
-  dev: {
-    run: async () => (await import('./dev.ts')).devCommand,
-    help: 'start the whole platform locally (npm start)',
-  },
-  serve: {
-    run: async () => (await import('./serve.ts')).serveCommand,
-    help: 'run one service: gateway (PORTICO_WORKERS=auto: one worker per core), models, billing, metering, health, issuer',
-  },
-  compose: { run: async () => composeCommand, help: 'compose supergraph.yaml into supergraph.graphql' },
-  codegen: {
-    run: async () => (await import('./codegen.ts')).codegenCommand,
-    help: "typed documents for each BFF's gateway operations: [--check]",
-  },
-  manifest: {
-    run: async () => (await import('./manifest.ts')).manifestCommand,
-    help: 'build the safelist of persisted operations: [--out <file>] [--check] [<glob> ...]',
-  },
-  schema: {
-    run: async () => (await import('./schema/command.ts')).schemaCommand,
-    help: 'schema check: compose, diff against the committed supergraph, name the operations a change breaks',
-  },
-  status: {
-    run: async () => (await import('./client/commands.ts')).statusCommand,
-    help: 'platform and account status, from the CLI BFF [--json] [--token t] [--url u]',
-  },
-  models: {
-    run: async () => (await import('./client/commands.ts')).modelsCommand,
-    help: 'the model catalogue with availability and your 7-day requests [--first n] [--json]',
-  },
-  usage: {
-    run: async () => (await import('./client/commands.ts')).usageCommand,
-    help: 'your usage: totals and a daily series [--window 1d|7d|30d] [--json]',
-  },
-  keys: {
-    run: async () => (await import('./keys.ts')).keysCommand,
-    help: "the gateway's assertion keys for subgraphs: init, list, add, promote <kid>, retire <kid>",
-  },
-  token: {
-    run: async () => (await import('./token.ts')).tokenCommand,
-    help: 'print a dev token: --sub <user> --tenant <tenant> [--scopes a,b] [--ttl 1h]',
-  },
-};
-
-function help(io: CommandIO): void {
-  io.out('usage: portico <command> [options]\n');
-  for (const [name, { help: text }] of Object.entries(commands)) io.out(`  ${name.padEnd(10)} ${text}`);
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { projectRoot } = await import('../platform/paths.ts');
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The `portico` command. Each subcommand is loaded on demand so `portico token` stays fast. */
+/** The edit distance of two short words, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Help asked for anywhere before `--`: `portico usage -w 7d --help` shows usage's help. */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** The `portico` command: help and version here, every command loaded on demand from the table. */
 export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    help(io);
-    return name ? 0 : 2;
-  }
-  const command = commands[name];
-  if (!command) {
-    io.err(`portico: unknown command "${name}"`);
-    help(io);
+  const print = async (write: (line: string) => void) => {
+    for (const line of topHelp(commands, await version())) write(line);
+  };
+  if (name === undefined) {
+    await print(io.err);
     return 2;
   }
-  return (await command.run())(rest, io);
+  if (name === '--help' || name === '-h') {
+    await print(io.out);
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(`portico ${await version()}`);
+    return 0;
+  }
+  const spec = commands.find((command) => command.name === (name === 'help' ? rest[0] : name));
+  if (name === 'help') {
+    if (rest.length === 0) await print(io.out);
+    else if (spec) for (const line of commandHelp(spec)) io.out(line);
+    else return unknown(rest[0]!, io);
+    return 0;
+  }
+  if (!spec) return unknown(name, io);
+  if (wantsHelp(rest)) {
+    for (const line of commandHelp(spec)) io.out(line);
+    return 0;
+  }
+  return (await spec.load())(rest, io);
+}
+
+function unknown(name: string, io: CommandIO): number {
+  const close = commands.filter((command) => distance(command.name, name) <= 2).map((c) => c.name);
+  io.err(
+    `portico: unknown command "${name}"${close.length > 0 ? `; did you mean ${close.join(' or ')}?` : ''}`,
+  );
+  io.err("Run 'portico --help' for the commands.");
+  return 2;
 }
 
 /** Runs the command and sets the exit code; the entry point of `bin/portico.js` and `npm run`. */
@@ -75,7 +85,11 @@ export async function run(argv: string[]): Promise<void> {
     process.exitCode = await main(argv);
   } catch (error) {
     // A configuration error is the user's to fix: its message names the key; a stack would bury it.
-    const text = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+    // Matched by name so that this module does not load the configuration code to recognise it.
+    const text =
+      (error as Error).name === 'ConfigError'
+        ? (error as Error).message
+        : ((error as Error).stack ?? String(error));
     process.stderr.write(`portico: ${text}\n`);
     process.exitCode = 1;
   }

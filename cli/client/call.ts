@@ -1,18 +1,15 @@
-import { request } from 'undici';
 import type { CommandIO } from '../io.ts';
-
-export const DEFAULT_CLI_BFF_URL = 'http://127.0.0.1:4012/graphql';
-
-export interface FieldError {
-  message: string;
-  path?: (string | number)[];
-  extensions?: { code?: string; service?: string; retryable?: boolean; stale?: boolean; ageMs?: number };
-}
+import { type HttpAnswer, post, TimedOut } from './post.ts';
+import type { ClientSettings } from './settings.ts';
+import { duration } from './time.ts';
+import type { FieldError } from './words.ts';
 
 export interface Answer {
   data: Record<string, unknown> | null;
   errors: FieldError[];
 }
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, unauthenticated: 3, rateLimited: 4 } as const;
 
 /** A failure that ends the command: what to tell the user, and the exit code. */
 export class ClientError extends Error {
@@ -24,21 +21,41 @@ export class ClientError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, unauthenticated: 3, rateLimited: 4 } as const;
-
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/** Shows a spinner on the terminal while `work` runs (nothing when output is not a terminal). */
+/** A spinner on the terminal while `work` runs, from 150 ms on so a quick answer does not flicker. */
 async function withSpinner<T>(io: CommandIO, label: string, work: Promise<T>): Promise<T> {
-  if (!io.progress) return work;
+  const progress = io.progress;
+  if (!progress) return work;
   let frame = 0;
-  const timer = setInterval(() => io.progress?.(`${frames[frame++ % frames.length]} ${label}`), 80);
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => progress(`${frames[frame++ % frames.length]} ${label}`);
+  const delay = setTimeout(() => {
+    tick();
+    timer = setInterval(tick, 80);
+  }, 150);
   try {
     return await work;
   } finally {
-    clearInterval(timer);
-    io.progress(null);
+    clearTimeout(delay);
+    if (timer) {
+      clearInterval(timer);
+      progress(null);
+    }
   }
+}
+
+function unreachable(error: unknown, settings: ClientSettings): ClientError {
+  if (error instanceof TimedOut)
+    return new ClientError(
+      `the Portico CLI service at ${settings.url} did not answer within ${duration(settings.timeoutMs)} (--timeout)`,
+      EXIT.failed,
+    );
+  const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new ClientError(
+    `cannot reach the Portico CLI service at ${settings.url} (${why}); is the platform running (npm start)?`,
+    EXIT.failed,
+  );
 }
 
 /**
@@ -47,7 +64,7 @@ async function withSpinner<T>(io: CommandIO, label: string, work: Promise<T>): P
  */
 export async function callBff(
   io: CommandIO,
-  options: { url: string; token: string | undefined; timeoutMs: number },
+  settings: ClientSettings,
   query: string,
   variables: Record<string, unknown>,
 ): Promise<Answer> {
@@ -55,51 +72,56 @@ export async function callBff(
     'content-type': 'application/json',
     accept: 'application/graphql-response+json, application/json',
   };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let status: number;
-  let text: string;
-  let retryAfter: string | undefined;
+  if (settings.token) headers.authorization = `Bearer ${settings.token.value}`;
+  let response: HttpAnswer;
   try {
-    const response = await withSpinner(
+    response = await withSpinner(
       io,
-      'asking Portico ...',
-      request(options.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      }),
+      'Asking Portico',
+      post(settings.url, headers, JSON.stringify({ query, variables }), settings.timeoutMs),
     );
-    status = response.statusCode;
-    retryAfter =
-      typeof response.headers['retry-after'] === 'string' ? response.headers['retry-after'] : undefined;
-    text = await response.body.text();
   } catch (error) {
-    const reason = (error as { code?: string }).code ?? (error as Error).name;
-    throw new ClientError(
-      `cannot reach the Portico CLI service at ${options.url} (${reason}); is it running (npm start)?`,
-      EXIT.failed,
-    );
+    throw unreachable(error, settings);
   }
+  const requestId = response.headers['x-request-id'];
+  const traced = typeof requestId === 'string' ? ` (request id ${requestId})` : '';
   let body: { data?: Record<string, unknown> | null; errors?: FieldError[] };
   try {
-    body = JSON.parse(text) as typeof body;
+    body = JSON.parse(response.text) as typeof body;
   } catch {
     throw new ClientError(
-      `the Portico CLI service answered ${status} with something that is not JSON`,
+      `the Portico CLI service answered ${response.status} with something that is not JSON${traced}`,
       EXIT.failed,
     );
   }
   const first = body.errors?.[0]?.message;
-  if (status === 401) {
+  if (response.status === 401) {
+    const why = (first ?? 'unauthenticated').replace(/^invalid token: /, '');
+    throw settings.token
+      ? new ClientError(
+          `token rejected: ${why} (the token from ${settings.token.from}); get a new one with portico login`,
+          EXIT.unauthenticated,
+        )
+      : notSignedIn();
+  }
+  if (response.status === 429) {
+    const after = Number(response.headers['retry-after']);
     throw new ClientError(
-      `token rejected: ${first ?? 'unauthenticated'} (set PORTICO_TOKEN or pass --token; npm run --silent token -- --sub <user> --tenant <tenant>)`,
-      EXIT.unauthenticated,
+      `rate limited: try again in ${after > 0 ? duration(after * 1000) : 'a moment'}`,
+      EXIT.rateLimited,
     );
   }
-  if (status === 429)
-    throw new ClientError(`rate limited; retry in ${retryAfter ?? 'a few'} s`, EXIT.rateLimited);
-  if (status !== 200 || !body.data)
-    throw new ClientError(`the Portico CLI service answered ${status}: ${first ?? 'no data'}`, EXIT.failed);
+  if (response.status !== 200 || !body.data)
+    throw new ClientError(
+      `the Portico CLI service could not answer (${response.status}: ${first ?? 'no data'})${traced}`,
+      EXIT.failed,
+    );
   return { data: body.data, errors: body.errors ?? [] };
+}
+
+export function notSignedIn(): ClientError {
+  return new ClientError(
+    'not signed in: run portico login (development), or set PORTICO_TOKEN to a token',
+    EXIT.unauthenticated,
+  );
 }

@@ -1,42 +1,34 @@
-const NUMBER = /^(\?|\$?-?[\d,]+(\.\d+)?( ms| %)?)$/;
+import { visibleLength } from './style.ts';
 
-/** Columns aligned with two spaces between them; numbers (cells starting with a digit) right-aligned. */
-export function table(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((header, i) =>
-    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+export interface Column {
+  header: string;
+  /** Numbers right, words left; a column's cells all align alike, `?` included. */
+  align?: 'left' | 'right';
+}
+
+function pad(cell: string, width: number, align: Column['align']): string {
+  const fill = ' '.repeat(Math.max(0, width - visibleLength(cell)));
+  return align === 'right' ? fill + cell : cell + fill;
+}
+
+/** Columns two spaces apart, widths from what is visible (colour codes do not count). */
+export function table(
+  columns: Column[],
+  rows: string[][],
+  header: (text: string) => string = String,
+): string[] {
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...rows.map((row) => visibleLength(row[i] ?? ''))),
   );
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => NUMBER.test(row[i] ?? '')));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => pad(cell, widths[i]!, columns[i]?.align))
       .join('  ')
       .trimEnd();
-  return [line(headers), ...rows.map(line)];
+  return [header(line(columns.map((c) => c.header))), ...rows.map(line)];
 }
 
+/** "12,345" or "0.00345", en-US grouping whatever the locale, so columns line up the same everywhere. */
 export function fmtNumber(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-/** How a degraded field is shown: what is missing, whose fault, and whether a retry may help. */
-export function describeFailure(
-  what: string,
-  error:
-    | {
-        message: string;
-        extensions?: {
-          code?: string;
-          service?: string;
-          retryable?: boolean;
-          stale?: boolean;
-          ageMs?: number;
-        };
-      }
-    | undefined,
-): string {
-  const ext = error?.extensions ?? {};
-  if (ext.stale)
-    return `${what} is ${Math.round((ext.ageMs ?? 0) / 1000)} s old (${ext.service}: ${ext.code})`;
-  const retry = ext.retryable ? ', retry may help' : '';
-  return `${what} unavailable (${ext.service ?? 'unknown'}: ${ext.code ?? 'error'}${retry})`;
 }

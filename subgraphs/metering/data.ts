@@ -118,7 +118,8 @@ export function usageFor(
   return {
     window,
     from: new Date(end - hours * 3_600_000).toISOString(),
-    to: new Date(end).toISOString(),
+    // The newest bucket is the hour in progress: the window ends now, not at the end of that hour.
+    to: new Date(now).toISOString(),
     ...total,
     cost: round(total.cost, 4),
     hourly,

@@ -6,6 +6,10 @@ import { allModelIds, bucket, type Usage, type UsageWindow, usageFor } from './d
 type WindowArgs = { window: UsageWindow };
 
 export const resolvers: SubgraphResolvers = {
+  Query: {
+    usage: (_: unknown, { window }: WindowArgs, { identity }: SubgraphContext) =>
+      usageFor(requireTenant(identity), allModelIds, window),
+  },
   Tenant: {
     __resolveReference: ({ id }: { id: string }) => ({ id }),
     usage: ({ id }: { id: string }, { window }: WindowArgs, { identity }: SubgraphContext) => {

@@ -36,6 +36,20 @@ function titleCase(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/** How a size reads in a model's name: parameter counts in capitals, abbreviations spelt out. */
+const sizeLabels: Record<string, string> = {
+  '7b': '7B',
+  '70b': '70B',
+  v: 'Vision',
+  'v-hd': 'Vision HD',
+  'embed-s': 'Embed S',
+  'embed-l': 'Embed L',
+};
+
+function sizeLabel(size: string): string {
+  return sizeLabels[size] ?? titleCase(size);
+}
+
 /** 30 models across 7 families; older generations are deprecated in favour of the newest one. */
 function buildModels(): ModelRecord[] {
   const newestGeneration = new Map<string, number>();
@@ -51,7 +65,7 @@ function buildModels(): ModelRecord[] {
       const released = new Date(Date.UTC(2023, 0, 1) + (model.generation * 120 + index * 7) * 86_400_000);
       return {
         id: model.id,
-        name: `${titleCase(model.family)} ${model.generation} ${model.size.split('-').map(titleCase).join(' ')}`,
+        name: `${titleCase(model.family)} ${model.generation} ${sizeLabel(model.size)}`,
         family: model.family,
         provider: model.provider,
         modalities: modalitiesByFamily[model.family] ?? ['TEXT'],

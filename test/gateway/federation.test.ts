@@ -39,6 +39,27 @@ describe('a query planned across subgraphs', () => {
     );
   });
 
+  it("answers the caller's usage from metering alone, the same as the tenant's, ending now", async () => {
+    const token = await platform.token({ tenant: 'globex' });
+    platform.subgraphRequests.length = 0;
+    const { body } = await platform.query(
+      {
+        query:
+          '{ usage(window: LAST_24H) { requests from to } tenant { usage(window: LAST_24H) { requests } } }',
+      },
+      { token },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.usage.requests).toBe(body.data.tenant.usage.requests);
+    expect(Date.parse(body.data.usage.to)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(body.data.usage.to) - Date.parse(body.data.usage.from)).toBeLessThanOrEqual(
+      24 * 3_600_000,
+    );
+    platform.subgraphRequests.length = 0;
+    await platform.query({ query: '{ usage { requests } }' }, { token });
+    expect(platform.subgraphRequests.map((r) => r.subgraph)).toEqual(['metering']);
+  });
+
   it('takes identity from the token, never from client identity headers', async () => {
     const token = await platform.token({ tenant: 'globex' });
     const { body } = await platform.query(

@@ -33,7 +33,7 @@ export async function startDevPlatform(
     intervalMs: 50,
   });
   const readySeconds = (performance.now() - started) / 1000;
-  const token = /export TOKEN=(\S+)/.exec(proc.output())?.[1];
+  const token = /export PORTICO_TOKEN=(\S+)/.exec(proc.output())?.[1];
   if (!token) {
     proc.child.kill('SIGKILL');
     throw new Error(`portico dev did not start:\n${proc.output()}`);

@@ -43,6 +43,8 @@ export interface TestPlatform {
   gatewayUrl: string;
   /** The main gateway's admin listener (metrics, signing keys). */
   gatewayAdminUrl: string;
+  /** The issuer's signing key (a throwaway): `portico login` and `portico token` sign with it too. */
+  keyFile: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   config: Readonly<PorticoConfig>;
   /** Every request the started subgraphs received, in order; tests may empty it. */
@@ -173,6 +175,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   return {
     gatewayUrl,
     gatewayAdminUrl,
+    keyFile,
     subgraphUrls,
     config,
     subgraphRequests,
