@@ -1,4 +1,4 @@
-import { subgraphNames } from './runtime.ts';
+import { portVariable, serviceNames, subgraphNames } from '../services.ts';
 
 type Parse = (raw: string) => unknown;
 
@@ -38,8 +38,8 @@ export const envOverrides: readonly Override[] = [
   { env: 'PORTICO_TRUST_PROXY', path: ['gateway', 'trustProxy'], parse: asTrustProxy },
   { env: 'PORTICO_WORKERS', path: ['gateway', 'workers'], parse: asInt },
   { env: 'PORTICO_RATE_LIMITS', path: ['rateLimits', 'enabled'], parse: asBool },
-  ...['gateway', 'models', 'billing', 'metering', 'health', 'issuer', 'web', 'mobile', 'cli'].map((name) => ({
-    env: `PORTICO_${name.toUpperCase()}_PORT`,
+  ...serviceNames.map((name) => ({
+    env: portVariable(name),
     path: ['ports', name],
     parse: asInt,
   })),

@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 import { readSupergraphConfig } from '../../gateway/compose.ts';
 import { envOverrides } from '../../platform/config/env.ts';
 import { loadConfig } from '../../platform/config/load.ts';
-import { subgraphNames } from '../../platform/config/runtime.ts';
 import { projectRoot } from '../../platform/paths.ts';
+import { bffNames, services as registry, serviceNames, subgraphNames } from '../../platform/services.ts';
 
 interface ComposeService {
   image?: string;
@@ -32,7 +32,6 @@ const routingUrls = new Map(
   readSupergraphConfig(join(projectRoot, 'supergraph.yaml')).subgraphs.map((s) => [s.name, new URL(s.url)]),
 );
 const nginx = read('deploy/nginx.conf');
-const bffs = ['web', 'mobile', 'cli'] as const;
 
 const serving = (name: string) =>
   Object.entries(services).filter(([, s]) => s.command?.[0] === 'serve' && s.command[1] === name);
@@ -48,6 +47,18 @@ const loadBalancer = services.gateway!;
  * the config reads, and the nginx upstreams.
  */
 describe('docker-compose.yml', () => {
+  it('runs every service of the registry (platform/services.ts), and nothing else of ours', () => {
+    const served = new Set(portico.map(([, s]) => s.command![1]));
+    expect([...served].sort()).toEqual([...serviceNames].sort());
+    for (const name of serviceNames) {
+      if (registry[name].kind === 'gateway') continue; // replicas behind the load balancer, below
+      expect(
+        serving(name).map(([n]) => n),
+        name,
+      ).toEqual([name]);
+    }
+  });
+
   it('runs every subgraph of supergraph.yaml as a service of that name, on its portico.yaml port', () => {
     expect([...routingUrls.keys()].sort()).toEqual([...subgraphNames].sort());
     for (const name of subgraphNames) {
@@ -104,7 +115,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the BFFs on their portico.yaml ports against the load balancer', () => {
-    for (const name of bffs) {
+    for (const name of bffNames) {
       const service = services[name];
       expect(service?.command, name).toEqual(['serve', name]);
       expect(healthPort(service!), name).toBe(config.ports[name]);

@@ -1,5 +1,5 @@
 import type { BffName } from '../../bffs/kit/create-bff.ts';
-import type { Service } from '../../platform/service.ts';
+import { buildService } from '../../platform/services.ts';
 import { testConfig } from './config.ts';
 import { type GraphQLResult, postGraphQL } from './http.ts';
 
@@ -12,12 +12,6 @@ export interface TestBff {
   close(): Promise<void>;
 }
 
-export const bffBuilders: Record<BffName, (config: ReturnType<typeof testConfig>) => Promise<Service>> = {
-  web: async (config) => (await import('../../bffs/web/server.ts')).buildWebBff(config),
-  mobile: async (config) => (await import('../../bffs/mobile/server.ts')).buildMobileBff(config),
-  cli: async (config) => (await import('../../bffs/cli/server.ts')).buildCliBff(config),
-};
-
 /** A BFF in this process on an ephemeral port, calling the given gateway over real HTTP. */
 export async function startBff(
   name: BffName,
@@ -26,7 +20,7 @@ export async function startBff(
   /** Settings outside `bffs` (a shared Redis, say). */
   overrides: Record<string, unknown> = {},
 ): Promise<TestBff> {
-  const service = await bffBuilders[name](testConfig({ ...overrides, bffs: { gatewayUrl, ...bffs } }));
+  const service = await buildService(name, testConfig({ ...overrides, bffs: { gatewayUrl, ...bffs } }));
   const url = `${await service.listen(0, '127.0.0.1')}/graphql`;
   return {
     url,
