@@ -1,5 +1,4 @@
 import { ConfigError } from '../platform/config/load.ts';
-import { composeCommand } from './compose.ts';
 import { type CommandIO, processIO } from './io.ts';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
@@ -13,7 +12,10 @@ const commands: Record<string, { run: () => Promise<Command>; help: string }> = 
     run: async () => (await import('./serve.ts')).serveCommand,
     help: 'run one service: gateway (PORTICO_WORKERS=auto: one worker per core), models, billing, metering, health, issuer',
   },
-  compose: { run: async () => composeCommand, help: 'compose supergraph.yaml into supergraph.graphql' },
+  compose: {
+    run: async () => (await import('./compose.ts')).composeCommand,
+    help: 'compose supergraph.yaml into supergraph.graphql',
+  },
   codegen: {
     run: async () => (await import('./codegen.ts')).codegenCommand,
     help: "typed documents for each BFF's gateway operations: [--check]",

@@ -9,10 +9,13 @@ export interface Spawned {
   exited: Promise<number | string>;
 }
 
-/** Runs the real `portico` command in a child process, as a user or an orchestrator would. */
+/**
+ * Runs the real `portico` command in a child process, as a user or an orchestrator would: the
+ * installed bin, which runs the compiled JavaScript (built by the tests' global setup).
+ */
 export function spawnPortico(args: string[], env: Record<string, string> = {}): Spawned {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli', 'main.ts'), ...args], {
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'portico.js'), ...args], {
     cwd: projectRoot,
     env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', PORTICO_LOG_PRETTY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
