@@ -21,6 +21,10 @@ defineBffSuite({
     servedPaths: [['usage'], ['models', 0, 'requests7d']],
   },
   // Account and usage are each billing then metering (1 s); the rest run beside them.
-  latency: { delays: { billing: 500, metering: 500, health: 500 }, slowestChainMs: 1_000, sumMs: 3_000 },
+  latency: {
+    delays: { billing: 1_000, metering: 1_000, health: 1_000 },
+    slowestChainMs: 2_000,
+    sumMs: 6_000,
+  },
   stalePath: ['status', 'platform'],
 });
