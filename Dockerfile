@@ -2,8 +2,9 @@
 # One image for every Portico process; the command picks the service:
 #   docker run --rm -p 4000:4000 portico serve gateway     (models, billing, metering, health,
 #                                                           issuer, web, mobile, cli alike)
-# Built from the locked tree (npm ci) and compiled to JavaScript (npm run build). Nothing is
-# downloaded when a container starts.
+# Built from the locked tree (npm ci) and compiled to JavaScript (npm run build: the esbuild
+# bundle of scripts/build.js, the same build npm start runs). Nothing is downloaded when a
+# container starts.
 ARG NODE_VERSION=22
 
 # Compile the TypeScript and gather what runs: dist/, the config and supergraph, the schemas.

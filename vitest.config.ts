@@ -4,8 +4,16 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(import.meta.url);
 
 /**
- * Test tiers by suffix: `*.test.ts` run services in-process over real HTTP; `*.e2e.ts` start real
- * processes (the CLI, `npm start`). Both run under `npm test`.
+ * Three tiers, told apart by suffix and run as vitest projects (`npm test` runs all three;
+ * `npm run test:unit`, `test:integration`, `test:e2e` one each):
+ *
+ *   unit         *.unit.ts   one module, no sockets, fake clocks for anything timed (seconds in all)
+ *   integration  *.test.ts   services in this process over real HTTP (and real Redis)
+ *   e2e          *.e2e.ts    real processes: `npm start`, `portico serve`, the CLI, compiled
+ *
+ * Timeouts are per tier and sized for a loaded 2-core machine; a test that waits longer than its
+ * tier allows says so in its own options. Every tier builds dist/ first if the sources changed
+ * (processes the tests spawn run the compiled `bin/portico.js`, as users do).
  */
 export default defineConfig({
   resolve: {
@@ -14,11 +22,33 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.e2e.ts'],
     environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     pool: 'forks',
     env: { APOLLO_TELEMETRY_DISABLED: 'true' },
+    globalSetup: ['test/setup/build.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.unit.ts'], testTimeout: 10_000, hookTimeout: 10_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

@@ -12,7 +12,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 // Throughput of planning and fetching, not of limits: portico.yaml's per-tenant limits would refuse
 // most of this load (bench/rate-limit.bench.ts measures what the limiter costs).
-const platform = await startDevPlatform([], { PORTICO_RATE_LIMITS: 'false' });
+const platform = await startDevPlatform({ env: { PORTICO_RATE_LIMITS: 'false' } });
 try {
   const url = `http://127.0.0.1:${platform.ports.gateway}/graphql`;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${platform.token}` };

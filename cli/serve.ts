@@ -1,21 +1,26 @@
 import cluster from 'node:cluster';
 import { runPrimary, workerCount } from '../platform/cluster.ts';
-import { loadConfig } from '../platform/config/load.ts';
-import type { SubgraphName } from '../platform/config/runtime.ts';
+import { ConfigError, loadConfig } from '../platform/config/load.ts';
 import { createLogger } from '../platform/logger.ts';
 import { runService } from '../platform/run.ts';
-import type { Service } from '../platform/service.ts';
+import {
+  adminPortVariable,
+  buildService,
+  isServiceName,
+  portVariable,
+  type ServiceName,
+  serviceNames,
+} from '../platform/services.ts';
 import type { CommandIO } from './io.ts';
 
-const subgraphs = new Set<string>(['models', 'billing', 'metering', 'health']);
-
-const builders: Record<string, (config: ReturnType<typeof loadConfig>) => Promise<Service>> = {
-  gateway: async (config) => (await import('../gateway/server.ts')).buildGateway(config),
-  issuer: async (config) => (await import('../issuer/server.ts')).buildIssuer(config),
-  web: async (config) => (await import('../bffs/web/server.ts')).buildWebBff(config),
-  mobile: async (config) => (await import('../bffs/mobile/server.ts')).buildMobileBff(config),
-  cli: async (config) => (await import('../bffs/cli/server.ts')).buildCliBff(config),
-};
+/** Errors of `listen` that are the user's to fix, not a bug: said in one line, without a stack. */
+function listenProblem(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'the port is in use';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EADDRNOTAVAIL') return 'the address is not on this host (PORTICO_HOST)';
+  return undefined;
+}
 
 /**
  * `portico serve <service>`: one service in this process, on its configured port. This is the
@@ -24,11 +29,24 @@ const builders: Record<string, (config: ReturnType<typeof loadConfig>) => Promis
  */
 export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
   const [name] = argv;
-  const known = [...Object.keys(builders), ...subgraphs];
-  if (!name || !known.includes(name)) {
-    io.err(`usage: portico serve <${known.join('|')}>`);
+  if (!name || !isServiceName(name)) {
+    io.err(`usage: portico serve <${serviceNames.join('|')}>`);
     return 2;
   }
+  // Started by a launcher (npm start) or a cluster primary with an IPC channel: when that parent
+  // goes, however it went, drain and exit rather than live on holding the port.
+  const orphaned = () => process.kill(process.pid, 'SIGTERM');
+  if (process.send) process.once('disconnect', orphaned);
+  try {
+    return await serve(name);
+  } catch (error) {
+    // A listening channel would keep a failed process alive.
+    process.off('disconnect', orphaned);
+    throw error;
+  }
+}
+
+async function serve(name: ServiceName): Promise<number> {
   const config = loadConfig();
   const workers = name === 'gateway' ? workerCount(config.gateway.workers) : 1;
   if (workers > 1 && cluster.isPrimary) {
@@ -40,17 +58,22 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
       log: createLogger(`${name}-primary`, config),
     });
   }
-  // A worker whose primary is gone would never get another connection: drain and exit.
-  if (cluster.isWorker) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  const service = subgraphs.has(name)
-    ? await (await import('../subgraphs/registry.ts')).buildSubgraphService(name as SubgraphName, config)
-    : await builders[name]!(config);
-  const port = config.ports[name as keyof typeof config.ports];
-  await runService(service, {
-    port,
-    adminPort: config.admin.ports[name as keyof typeof config.admin.ports],
-    graceMs: config.shutdownGraceMs,
-  });
+  const service = await buildService(name, config);
+  const port = config.ports[name];
+  try {
+    await runService(service, { port, adminPort: config.admin.ports[name], graceMs: config.shutdownGraceMs });
+  } catch (error) {
+    const problem = listenProblem(error);
+    if (!problem) throw error;
+    await service.close();
+    const admin =
+      (error as { port?: number }).port === config.admin.ports[name] && port !== config.admin.ports[name];
+    throw new ConfigError(
+      admin
+        ? `${name} cannot listen on ${config.admin.host}:${config.admin.ports[name]} (its admin listener): ${problem}; set ${adminPortVariable(name)} to move it`
+        : `${name} cannot listen on ${config.host}:${port}: ${problem}; set ${portVariable(name)} to move it`,
+    );
+  }
   // The process now lives until a signal drains it.
   return new Promise<number>(() => {});
 }

@@ -14,6 +14,7 @@ import { createQueryGuard } from '../../platform/limits/guard.ts';
 import { projectRoot } from '../../platform/paths.ts';
 import { createFieldRateLimits, rateLimitDirectiveTypeDefs } from '../../platform/rate-limit/directive.ts';
 import { createService, type Service } from '../../platform/service.ts';
+import type { BffName } from '../../platform/services.ts';
 import { inboundTrace } from '../../platform/trace.ts';
 import type { BffContext } from './context.ts';
 import { createGatewayClient } from './gateway-client.ts';
@@ -22,7 +23,7 @@ import { partialFailurePlugin } from './plugin.ts';
 import { checkRules, type FieldRules, withRules } from './rules.ts';
 import { createStaleCache } from './stale-cache.ts';
 
-export type BffName = 'web' | 'mobile' | 'cli';
+export type { BffName };
 export type BffResolvers = Record<string, Record<string, GraphQLFieldResolver<unknown, BffContext>>>;
 
 /** A BFF is its frontend-shaped schema, resolvers that read gateway operations, and field rules. */

@@ -1,4 +1,4 @@
-import { serviceNames, subgraphNames } from './runtime.ts';
+import { adminPortVariable, portVariable, serviceNames, subgraphNames } from '../services.ts';
 
 type Parse = (raw: string) => unknown;
 
@@ -38,17 +38,17 @@ export const envOverrides: readonly Override[] = [
   { env: 'PORTICO_TRUST_PROXY', path: ['gateway', 'trustProxy'], parse: asTrustProxy },
   { env: 'PORTICO_WORKERS', path: ['gateway', 'workers'], parse: asInt },
   { env: 'PORTICO_RATE_LIMITS', path: ['rateLimits', 'enabled'], parse: asBool },
-  ...['gateway', 'models', 'billing', 'metering', 'health', 'issuer', 'web', 'mobile', 'cli'].map((name) => ({
-    env: `PORTICO_${name.toUpperCase()}_PORT`,
-    path: ['ports', name],
-    parse: asInt,
-  })),
   { env: 'PORTICO_SUBGRAPH_AUTH_KEYS_FILE', path: ['subgraphAuth', 'signingKeysFile'], parse: asString },
   { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_FILE', path: ['subgraphAuth', 'jwksFile'], parse: asString },
   { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_URL', path: ['subgraphAuth', 'jwksUrl'], parse: asString },
   { env: 'PORTICO_ADMIN_HOST', path: ['admin', 'host'], parse: asString },
   ...serviceNames.map((name) => ({
-    env: `PORTICO_${name.toUpperCase()}_ADMIN_PORT`,
+    env: portVariable(name),
+    path: ['ports', name],
+    parse: asInt,
+  })),
+  ...serviceNames.map((name) => ({
+    env: adminPortVariable(name),
     path: ['admin', 'ports', name],
     parse: asInt,
   })),

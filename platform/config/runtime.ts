@@ -1,20 +1,8 @@
 import { z } from 'zod';
+import { type ServiceName, serviceNames, services } from '../services.ts';
 
-export const serviceNames = [
-  'gateway',
-  'models',
-  'billing',
-  'metering',
-  'health',
-  'issuer',
-  'web',
-  'mobile',
-  'cli',
-] as const;
-export type ServiceName = (typeof serviceNames)[number];
-
-export const subgraphNames = ['models', 'billing', 'metering', 'health'] as const;
-export type SubgraphName = (typeof subgraphNames)[number];
+export type { BffName, ServiceName, SubgraphName } from '../services.ts';
+export { serviceNames, subgraphNames } from '../services.ts';
 
 export const port = z.number().int().min(0).max(65535);
 
@@ -29,18 +17,14 @@ export const runtimeSection = {
   shutdownGraceMs: z.number().int().positive().default(10_000),
   /** Shared store for limiter state and APQ; in-memory stores when unset. */
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** One port per service of the registry (platform/services.ts), with its default. */
   ports: z
-    .strictObject({
-      gateway: port.default(4000),
-      models: port.default(4001),
-      billing: port.default(4002),
-      metering: port.default(4003),
-      health: port.default(4004),
-      issuer: port.default(4005),
-      web: port.default(4010),
-      mobile: port.default(4011),
-      cli: port.default(4012),
-    })
+    .strictObject(
+      Object.fromEntries(serviceNames.map((name) => [name, port.default(services[name].port)])) as Record<
+        ServiceName,
+        z.ZodDefault<typeof port>
+      >,
+    )
     .prefault({}),
   /**
    * Deliberate faults for degraded local runs (`npm start -- --delay health=2000`). The launcher

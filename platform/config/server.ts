@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { port, serviceNames } from './runtime.ts';
+import { type ServiceName, serviceNames, services } from '../services.ts';
+import { port } from './runtime.ts';
 
 const ms = z.number().int().positive();
 
@@ -34,18 +35,6 @@ export const serverSection = z
   })
   .prefault({});
 
-const adminPortDefaults: Record<(typeof serviceNames)[number], number> = {
-  gateway: 9400,
-  models: 9401,
-  billing: 9402,
-  metering: 9403,
-  health: 9404,
-  issuer: 9405,
-  web: 9410,
-  mobile: 9411,
-  cli: 9412,
-};
-
 /**
  * The operational listener of every service: `/metrics` (Prometheus) and the gateway's public
  * signing keys live here, off the public port, so nothing a client can reach tells it the Node
@@ -57,9 +46,9 @@ export const adminSection = z
     host: z.string().min(1).default('127.0.0.1'),
     ports: z
       .strictObject(
-        Object.fromEntries(serviceNames.map((name) => [name, port.default(adminPortDefaults[name])])) as {
-          [K in (typeof serviceNames)[number]]: z.ZodDefault<typeof port>;
-        },
+        Object.fromEntries(
+          serviceNames.map((name) => [name, port.default(services[name].adminPort)]),
+        ) as Record<ServiceName, z.ZodDefault<typeof port>>,
       )
       .prefault({}),
   })

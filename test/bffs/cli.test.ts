@@ -27,8 +27,12 @@ defineBffSuite({
     ],
     servedPaths: [['status', 'account'], ['usage'], ['catalogue', 'models', 0, 'requests7d']],
   },
-  // The account is billing then metering (1 s); platform, catalogue and usage run beside it.
-  latency: { delays: { billing: 500, metering: 500, health: 500 }, slowestChainMs: 1_000, sumMs: 2_500 },
+  // The account is billing then metering (2 s); platform, catalogue and usage run beside it.
+  latency: {
+    delays: { billing: 1_000, metering: 1_000, health: 1_000 },
+    slowestChainMs: 2_000,
+    sumMs: 5_000,
+  },
   stalePath: ['status', 'platform'],
 });
 

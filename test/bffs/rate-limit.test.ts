@@ -88,7 +88,11 @@ describe('@rateLimit on BFF fields', () => {
   it.skipIf(noRedis)(
     'shares one budget between BFF replicas through Redis, as the gateway does',
     async () => {
-      const shared = { redisUrl: REDIS_URL, rateLimits: { redisKeyPrefix: `portico-test:${randomUUID()}:` } };
+      // The store's time limit is not under test: a slow answer on a loaded machine must not fail open.
+      const shared = {
+        redisUrl: REDIS_URL,
+        rateLimits: { redisKeyPrefix: `portico-test:${randomUUID()}:`, storeTimeoutMs: 5_000 },
+      };
       const [a, b] = await Promise.all([
         startBff('mobile', platform, {}, shared),
         startBff('mobile', platform, {}, shared),

@@ -42,6 +42,10 @@ defineBffSuite({
     ],
   },
   // Account is billing then metering (1 s); models and health run beside it.
-  latency: { delays: { billing: 500, metering: 500, health: 500 }, slowestChainMs: 1_000, sumMs: 2_000 },
+  latency: {
+    delays: { billing: 1_000, metering: 1_000, health: 1_000 },
+    slowestChainMs: 2_000,
+    sumMs: 4_000,
+  },
   stalePath: ['dashboard', 'health'],
 });

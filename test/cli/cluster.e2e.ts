@@ -45,6 +45,9 @@ describe('gateway cluster mode', { timeout: 60_000 }, () => {
     ...(redis ? { redisUrl: REDIS_URL } : {}),
     rateLimits: {
       redisKeyPrefix: `portico-test-${randomUUID()}:`,
+      // Redis or the primary's IPC answering slower than the default 100 ms on a loaded machine
+      // would fail open and admit past the limit; sharing is under test, not that time limit.
+      storeTimeoutMs: 5_000,
       limits: [{ name: 'tenant-requests', per: 'tenant', limit: LIMIT, windowSec: 60 }],
     },
   });

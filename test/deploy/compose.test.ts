@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 import { readSupergraphConfig } from '../../gateway/compose.ts';
 import { envOverrides } from '../../platform/config/env.ts';
 import { loadConfig } from '../../platform/config/load.ts';
-import { subgraphNames } from '../../platform/config/runtime.ts';
 import { projectRoot } from '../../platform/paths.ts';
+import { bffNames, services as registry, serviceNames, subgraphNames } from '../../platform/services.ts';
 
 interface ComposeService {
   image?: string;
@@ -34,7 +34,6 @@ const routingUrls = new Map(
   readSupergraphConfig(join(projectRoot, 'supergraph.yaml')).subgraphs.map((s) => [s.name, new URL(s.url)]),
 );
 const nginx = read('deploy/nginx.conf');
-const bffs = ['web', 'mobile', 'cli'] as const;
 
 const serving = (name: string) =>
   Object.entries(services).filter(([, s]) => s.command?.[0] === 'serve' && s.command[1] === name);
@@ -54,6 +53,18 @@ const mounts = (service: ComposeService | undefined) =>
  * the config reads, and the nginx upstreams.
  */
 describe('docker-compose.yml', () => {
+  it('runs every service of the registry (platform/services.ts), and nothing else of ours', () => {
+    const served = new Set(portico.map(([, s]) => s.command![1]));
+    expect([...served].sort()).toEqual([...serviceNames].sort());
+    for (const name of serviceNames) {
+      if (registry[name].kind === 'gateway') continue; // replicas behind the load balancer, below
+      expect(
+        serving(name).map(([n]) => n),
+        name,
+      ).toEqual([name]);
+    }
+  });
+
   it('runs every subgraph of supergraph.yaml as a service of that name, on its portico.yaml port', () => {
     expect([...routingUrls.keys()].sort()).toEqual([...subgraphNames].sort());
     for (const name of subgraphNames) {
@@ -111,7 +122,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the BFFs on their portico.yaml ports against the load balancer', () => {
-    for (const name of bffs) {
+    for (const name of bffNames) {
       const service = services[name];
       expect(service?.command, name).toEqual(['serve', name]);
       expect(healthPort(service!), name).toBe(config.ports[name]);
@@ -138,7 +149,7 @@ describe('docker-compose.yml', () => {
       expect(services[name]?.ports, `${name} publishes no port`).toBeUndefined();
     }
     // The load balancer, the BFFs and the issuer share no network with any subgraph.
-    for (const name of ['gateway', 'issuer', 'redis-edge', ...bffs]) {
+    for (const name of ['gateway', 'issuer', 'redis-edge', ...bffNames]) {
       expect(networksOf(services[name]).has('internal'), name).toBe(false);
       expect(networksOf(services[name]).has('edge'), name).toBe(true);
     }
@@ -185,7 +196,7 @@ describe('docker-compose.yml', () => {
       const redis =
         name === 'issuer'
           ? undefined
-          : (bffs as readonly string[]).includes(name)
+          : (bffNames as readonly string[]).includes(name)
             ? 'redis://redis-edge:6379'
             : 'redis://redis:6379';
       expect(env.REDIS_URL, name).toBe(redis);
@@ -208,6 +219,9 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev$/m);
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/cli\/main.js"\]$/m);
-    expect(read('tsconfig.build.json')).toMatch(/"include": \[.*"cli".*\]/);
+    // The image runs what `npm run build` emits, the same build `npm start` runs.
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toBe('node scripts/build.js');
+    expect(pkg.scripts.start).toBe('exec node bin/portico.js dev');
   });
 });

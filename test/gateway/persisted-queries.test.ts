@@ -88,7 +88,11 @@ describe('automatic persisted queries', () => {
   it.skipIf(noRedis)('registrations are shared between gateways through Redis', async () => {
     const shared = {
       redisUrl: REDIS_URL,
-      persistedQueries: { apq: { redisKeyPrefix: `portico-test-${randomUUID()}:`, ttlSec: 60 } },
+      // Sharing is under test, not the read timeout: on a loaded machine a read slower than the
+      // default 250 ms would count as a miss.
+      persistedQueries: {
+        apq: { redisKeyPrefix: `portico-test-${randomUUID()}:`, ttlSec: 60, redisTimeoutMs: 5_000 },
+      },
     };
     const a = await platform.addGateway(shared);
     const b = await platform.addGateway(shared);
@@ -100,10 +104,13 @@ describe('automatic persisted queries', () => {
     expect((await a.query({ query: text, extensions: apq(hash) }, { token })).status).toBe(200);
     // The write to Redis is not awaited by Apollo Server; give it a moment.
     let hit = await b.query({ extensions: apq(hash) }, { token });
-    await waitFor(async () => {
-      hit = await b.query({ extensions: apq(hash) }, { token });
-      return hit.body.errors === undefined;
-    });
+    await waitFor(
+      async () => {
+        hit = await b.query({ extensions: apq(hash) }, { token });
+        return hit.body.errors === undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 50 },
+    );
     expect(hit.body.errors).toBeUndefined();
     expect(hit.body.data.health.status).toBeTypeOf('string');
   });
@@ -169,7 +176,7 @@ describe('automatic persisted queries', () => {
         expect(hit.status).toBe(200);
         expect(hit.body.data.health.status).toBeTypeOf('string');
         // Generous: the point is "about the Redis timeout at most", not a benchmark.
-        for (const result of [miss, hit]) expect(result.ms).toBeLessThan(1_000);
+        for (const result of [miss, hit]) expect(result.ms).toBeLessThan(3_000);
       });
     }
   });

@@ -1,5 +1,5 @@
 import type { BffName } from '../../bffs/kit/create-bff.ts';
-import type { Service } from '../../platform/service.ts';
+import { buildService } from '../../platform/services.ts';
 import { testConfig } from './config.ts';
 import { type GraphQLResult, postGraphQL } from './http.ts';
 
@@ -11,12 +11,6 @@ export interface TestBff {
   ): Promise<GraphQLResult>;
   close(): Promise<void>;
 }
-
-export const bffBuilders: Record<BffName, (config: ReturnType<typeof testConfig>) => Promise<Service>> = {
-  web: async (config) => (await import('../../bffs/web/server.ts')).buildWebBff(config),
-  mobile: async (config) => (await import('../../bffs/mobile/server.ts')).buildMobileBff(config),
-  cli: async (config) => (await import('../../bffs/cli/server.ts')).buildCliBff(config),
-};
 
 /** What a BFF needs of a test platform: the gateway to call and the issuer whose tokens to accept. */
 export interface BffTarget {
@@ -35,7 +29,8 @@ export async function startBff(
   /** Settings outside `bffs` (a shared Redis, say). */
   overrides: Record<string, unknown> = {},
 ): Promise<TestBff> {
-  const service = await bffBuilders[name](
+  const service = await buildService(
+    name,
     testConfig({
       ...overrides,
       auth: { jwksUrl: target.config.auth.jwksUrl, ...((overrides.auth as object | undefined) ?? {}) },

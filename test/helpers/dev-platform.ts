@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { platformServices } from '../../cli/dev.ts';
-import { freePorts, type Spawned, spawnPortico } from './process.ts';
+import { projectRoot } from '../../platform/paths.ts';
+import { portVariable } from '../../platform/services.ts';
+import { anyAdminPort, freePorts, type Spawned, spawnPortico } from './process.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface DevPlatform {
@@ -7,45 +11,120 @@ export interface DevPlatform {
   ports: Record<string, number>;
   /** The dev token the launcher printed. */
   token: string;
-  /** From spawning `portico dev` to its ready banner (every service it started answers /ready). */
+  /** The launcher's own PID, as it printed it (with `npm start`, npm's child). */
+  launcherPid: number;
+  /** From spawning the command to its ready banner (every service it started answers /ready). */
   readySeconds: number;
-  /** Ctrl-C, as a user stops it; resolves with the exit code. */
-  stop(): Promise<number | string>;
+  /** SIGINT (Ctrl-C) or another signal to the spawned process; resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+export interface DevPlatformOptions {
+  args?: string[];
+  /** Reaches the launcher and so every service. */
+  env?: Record<string, string>;
+  /** `npm start -- <args>` as a user types it (the default), or `portico dev` through the bin. */
+  via?: 'npm' | 'bin';
+  /** Ports to use instead of free ones (a test that takes one first, say). */
+  ports?: Record<string, number>;
+}
+
+/** The `PORTICO_<NAME>_PORT` variables that put every service on the given ports. */
+export function portEnv(ports: Record<string, number>): Record<string, string> {
+  return Object.fromEntries(platformServices.map((name) => [portVariable(name), String(ports[name])]));
+}
+
+/** Free ports for every service of the platform. */
+export async function platformPorts(): Promise<Record<string, number>> {
+  const free = await freePorts(platformServices.length);
+  return Object.fromEntries(platformServices.map((name, i) => [name, free[i]!]));
+}
+
+/** Spawns the launcher without waiting for anything. */
+export function spawnDev(options: DevPlatformOptions & { ports: Record<string, number> }): Spawned {
+  const env = { ...portEnv(options.ports), ...options.env };
+  const args = options.args ?? [];
+  if (options.via === 'bin') return spawnPortico(['dev', ...args], env);
+  let output = '';
+  const child = spawn('npm', ['start', '--', ...args], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      APOLLO_TELEMETRY_DISABLED: 'true',
+      PORTICO_LOG_PRETTY: 'false',
+      ...anyAdminPort,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
+  });
+  return { child, output: () => output, exited };
 }
 
 /**
  * `npm start` (`portico dev`) as a user runs it, one process per service, moved to free ports
- * with the same environment overrides a user would set; `extraEnv` reaches every service.
+ * with the same environment overrides a user would set.
  */
-export async function startDevPlatform(
-  args: string[] = [],
-  extraEnv: Record<string, string> = {},
-): Promise<DevPlatform> {
-  const free = await freePorts(platformServices.length);
-  const ports = Object.fromEntries(platformServices.map((name, i) => [name, free[i]!]));
-  const env = Object.fromEntries(
-    platformServices.map((name) => [`PORTICO_${name.toUpperCase()}_PORT`, String(ports[name])]),
-  );
+export async function startDevPlatform(options: DevPlatformOptions = {}): Promise<DevPlatform> {
+  const ports = options.ports ?? (await platformPorts());
   const started = performance.now();
-  const proc = spawnPortico(['dev', ...args], { ...env, ...extraEnv });
+  const proc = spawnDev({ ...options, ports });
   await waitFor(() => proc.output().includes('Portico is ready') || proc.child.exitCode !== null, {
-    timeoutMs: 120_000,
+    timeoutMs: 150_000,
     intervalMs: 50,
   });
   const readySeconds = (performance.now() - started) / 1000;
   const token = /export PORTICO_TOKEN=(\S+)/.exec(proc.output())?.[1];
+  const launcherPid = Number(/launcher pid (\d+)/.exec(proc.output())?.[1]);
   if (!token) {
     proc.child.kill('SIGKILL');
+    if (launcherPid) process.kill(launcherPid, 'SIGKILL');
     throw new Error(`portico dev did not start:\n${proc.output()}`);
   }
   return {
     proc,
     ports,
     token,
+    launcherPid,
     readySeconds,
-    async stop() {
-      if (proc.child.exitCode === null) proc.child.kill('SIGINT');
+    async stop(signal = 'SIGINT') {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill(signal);
       return proc.exited;
     },
   };
+}
+
+/** Whether nothing listens on the port (it can be bound on 127.0.0.1). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The ports still held after `timeoutMs` (empty once every one is free). */
+export async function heldPorts(ports: Record<string, number>, timeoutMs = 20_000): Promise<string[]> {
+  const held = async () => {
+    const free = await Promise.all(Object.values(ports).map(portIsFree));
+    return Object.keys(ports).filter((_, i) => !free[i]);
+  };
+  await waitFor(async () => (await held()).length === 0, { timeoutMs, intervalMs: 100 });
+  return held();
+}
+
+/** Whether a process with this PID still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -7,7 +7,7 @@ import { projectRoot } from '../../platform/paths.ts';
  * Admin listeners on free ports: tests run side by side (and beside a developer's `npm start`),
  * so no spawned service may take a fixed operational port.
  */
-const anyAdminPort = Object.fromEntries(
+export const anyAdminPort: Record<string, string> = Object.fromEntries(
   serviceNames.map((name) => [`PORTICO_${name.toUpperCase()}_ADMIN_PORT`, '0']),
 );
 
@@ -18,10 +18,13 @@ export interface Spawned {
   exited: Promise<number | string>;
 }
 
-/** Runs the real `portico` command in a child process, as a user or an orchestrator would. */
+/**
+ * Runs the real `portico` command in a child process, as a user or an orchestrator would: the
+ * installed bin, which runs the compiled JavaScript (built by the tests' global setup).
+ */
 export function spawnPortico(args: string[], env: Record<string, string> = {}): Spawned {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli', 'main.ts'), ...args], {
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'portico.js'), ...args], {
     cwd: projectRoot,
     env: {
       ...process.env,

@@ -32,11 +32,18 @@ describe.skipIf(skip)('rate limits and cost quotas (Redis)', () => {
   let platform: TestPlatform;
   let redis: Redis;
   const prefix = `portico-test-${randomUUID()}:`;
-  const shared = { redisUrl: REDIS_URL, rateLimits: { redisKeyPrefix: prefix } };
+  // Limits are under test, not the store's time limit: on a loaded machine a Redis answer slower
+  // than the default 100 ms would fail open and serve without limits.
+  const storeTimeoutMs = 5_000;
+  const shared = { redisUrl: REDIS_URL, rateLimits: { redisKeyPrefix: prefix, storeTimeoutMs } };
 
   /** A gateway over the shared platform with its own limits (each test names its own, so keys never collide). */
   const gateway = (limits: Limit[], extra: Record<string, unknown> = {}) =>
-    platform.addGateway({ ...shared, ...extra, rateLimits: { redisKeyPrefix: prefix, limits } });
+    platform.addGateway({
+      ...shared,
+      ...extra,
+      rateLimits: { redisKeyPrefix: prefix, storeTimeoutMs, limits },
+    });
 
   beforeAll(async () => {
     // billing counts its @rateLimit fields in the same Redis, under the same prefix, as the gateways read them.

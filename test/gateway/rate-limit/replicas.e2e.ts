@@ -49,6 +49,9 @@ describe.skipIf(skip)('two gateway replicas sharing one Redis', () => {
       redisUrl: REDIS_URL,
       rateLimits: {
         redisKeyPrefix: `portico-test-${randomUUID()}:`,
+        // Atomic sharing is under test, not the store's time limit: on a loaded machine a Redis
+        // answer slower than the default 100 ms would fail open and admit past the limit.
+        storeTimeoutMs: 5_000,
         limits: [{ name: 'tenant-requests', per: 'tenant', limit: LIMIT, windowSec: 60 }],
       },
     };

@@ -69,7 +69,7 @@ describe.skipIf(skip)('rate limits when Redis goes away', () => {
       expect(served.status).toBe(200);
       expect(served.body.data).toEqual({ __typename: 'Query' });
       expect(served.headers.ratelimit).toBeUndefined();
-      expect(served.ms).toBeLessThan(1_000);
+      expect(served.ms).toBeLessThan(3_000);
     }
     const metrics = await (await fetch(`${gw.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/rate_limit_store_failures_total\{mode="open",service="gateway"\} [1-9]/);
@@ -87,7 +87,7 @@ describe.skipIf(skip)('rate limits when Redis goes away', () => {
     expect(refused.body.errors).toEqual([
       { message: 'rate limiting is unavailable; retry shortly', extensions: { code: 'GATEWAY_UNAVAILABLE' } },
     ]);
-    expect(refused.ms).toBeLessThan(1_000);
+    expect(refused.ms).toBeLessThan(3_000);
     await proxy.restore();
     expect(limited(await eventually(() => gw.query(query, { token }), limited, 10_000))).toBe(true);
   });
@@ -104,10 +104,11 @@ describe.skipIf(skip)('rate limits when Redis goes away', () => {
       expect(served.headers.ratelimit).toBeUndefined();
       const refused = await closed.query(query, { token });
       expect(refused.status).toBe(503);
-      // storeTimeoutMs is 100; generous margins, the machine is shared.
+      // storeTimeoutMs is 100; a hung store would hold a request for ever. Seconds of slack: the
+      // machine is shared.
       expect(served.ms).toBeGreaterThanOrEqual(90);
-      expect(served.ms).toBeLessThan(1_000);
-      expect(refused.ms).toBeLessThan(1_000);
+      expect(served.ms).toBeLessThan(3_000);
+      expect(refused.ms).toBeLessThan(3_000);
     } finally {
       proxy.resume();
     }

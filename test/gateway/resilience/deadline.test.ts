@@ -4,7 +4,12 @@ import { startPlatform, type TestPlatform } from '../../helpers/platform.ts';
 
 const QUERY = '{ tenant { name usage { requests } } }';
 const MARGIN_MS = 20;
-const MAX_MS = 800;
+const MAX_MS = 3_000;
+/**
+ * The client's deadline in the tests below: far enough below MAX_MS, and MAX_MS below the
+ * subgraph timeout, that which one ended a call is clear even with seconds of scheduling delay.
+ */
+const CLIENT_MS = 1_000;
 
 describe('request deadlines', () => {
   let platform: TestPlatform;
@@ -18,7 +23,7 @@ describe('request deadlines', () => {
         gateway: {
           maxRequestMs: MAX_MS,
           deadlineMarginMs: MARGIN_MS,
-          subgraphDefaults: { timeoutMs: 2_000, breaker: { enabled: false } },
+          subgraphDefaults: { timeoutMs: 10_000, breaker: { enabled: false } },
         },
       },
     });
@@ -35,7 +40,7 @@ describe('request deadlines', () => {
     const sent = Date.now();
     const { body, ms } = await platform.query(
       { query: QUERY },
-      { token, headers: { 'request-timeout': '300' } },
+      { token, headers: { 'request-timeout': String(CLIENT_MS) } },
     );
     metering.set({ kind: 'ok' });
     expect(body.data.tenant).toEqual({ name: 'Acme Corp', usage: null });
@@ -46,25 +51,25 @@ describe('request deadlines', () => {
         extensions: { code: 'DEADLINE_EXCEEDED', service: 'metering', retryable: true },
       },
     ]);
-    expect(ms).toBeGreaterThanOrEqual(300 - MARGIN_MS - 5);
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeGreaterThanOrEqual(CLIENT_MS - MARGIN_MS - 5);
+    expect(ms).toBeLessThan(MAX_MS);
     // The subgraph was told its own deadline: the client's, less the gateway's margin.
     expect(metering.calls).toBe(1);
     const told = Number(metering.received[0]?.headers['x-request-deadline']);
     // Counted from when the gateway received the request: somewhere between sending and the answer.
-    expect(told).toBeGreaterThanOrEqual(sent + 300 - MARGIN_MS - 5);
-    expect(told).toBeLessThanOrEqual(sent + ms + 300 - MARGIN_MS);
+    expect(told).toBeGreaterThanOrEqual(sent + CLIENT_MS - MARGIN_MS - 5);
+    expect(told).toBeLessThanOrEqual(sent + ms + CLIENT_MS - MARGIN_MS);
   });
 
   it('takes an absolute x-request-deadline in epoch ms', async () => {
     metering.set({ kind: 'hang' });
     const { body, ms } = await platform.query(
       { query: QUERY },
-      { token, headers: { 'x-request-deadline': String(Date.now() + 250) } },
+      { token, headers: { 'x-request-deadline': String(Date.now() + CLIENT_MS) } },
     );
     metering.set({ kind: 'ok' });
     expect(body.errors[0].extensions.code).toBe('DEADLINE_EXCEEDED');
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(MAX_MS);
   });
 
   it('caps a client deadline at the gateway maximum', async () => {
@@ -76,7 +81,7 @@ describe('request deadlines', () => {
     metering.set({ kind: 'ok' });
     expect(body.errors[0].extensions.code).toBe('DEADLINE_EXCEEDED');
     expect(ms).toBeGreaterThanOrEqual(MAX_MS - MARGIN_MS - 5);
-    expect(ms).toBeLessThan(1_800);
+    expect(ms).toBeLessThan(MAX_MS + 3_000);
   });
 
   it('does not send a call whose budget is already spent', async () => {

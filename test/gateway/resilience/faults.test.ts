@@ -5,7 +5,8 @@ import { startPlatform, type TestPlatform } from '../../helpers/platform.ts';
 
 const QUERY =
   '{ tenant { name usage { requests } } models(first: 4) { nodes { id name usage { requests } } } }';
-const TIMEOUT_MS = 300;
+// Metering's timeout; the other subgraphs keep the default, so a loaded machine cannot time them out.
+const TIMEOUT_MS = 1_000;
 const MODEL_IDS = models.slice(0, 4).map((m) => m.id);
 
 interface Case {
@@ -92,7 +93,8 @@ describe('partial failures: each fault of the metering subgraph', () => {
       gateway: {
         gateway: {
           // Retries and the breaker are tested on their own; here each fault must show as it is.
-          subgraphDefaults: { timeoutMs: TIMEOUT_MS, retry: { maxAttempts: 1 }, breaker: { enabled: false } },
+          subgraphDefaults: { retry: { maxAttempts: 1 }, breaker: { enabled: false } },
+          subgraphs: { metering: { timeoutMs: TIMEOUT_MS } },
         },
       },
     });
@@ -156,8 +158,9 @@ describe('partial failures: each fault of the metering subgraph', () => {
       const { body, ms } = await platform.query({ query: QUERY }, { token });
       expect(body.data.models.nodes).toHaveLength(4);
       expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-      // Generous: two shared cores. Two fetches to metering run in parallel, each bounded alone.
-      expect(ms).toBeLessThan(TIMEOUT_MS + 700);
+      // Two fetches to metering run in parallel, each bounded alone: one timeout, not two (with a
+      // second of slack for a loaded machine).
+      expect(ms).toBeLessThan(2 * TIMEOUT_MS);
     } finally {
       metering.set({ kind: 'ok' });
     }

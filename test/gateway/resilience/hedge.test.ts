@@ -3,7 +3,8 @@ import { type Fault, type FaultServer, startFaultServer } from '../../helpers/fa
 import { startPlatform, type TestPlatform } from '../../helpers/platform.ts';
 
 const QUERY = '{ tenant { name usage { requests } } }';
-const SLOW_MS = 1_500;
+// Slow enough that half of it leaves a loaded machine more than a second of slack.
+const SLOW_MS = 3_000;
 /** Two replicas behind one address: every other call lands on the slow one, starting with the first. */
 const slowReplica = (call: number): Fault =>
   call % 2 === 0 ? { kind: 'slow', ms: SLOW_MS } : { kind: 'ok' };
@@ -17,7 +18,7 @@ async function withMetering(
     subgraphUrls: { metering: metering.url },
     gateway: {
       gateway: {
-        subgraphs: { metering: { timeoutMs: 2_000, dedup: false, hedge, retry: { budgetMinRetries: 20 } } },
+        subgraphs: { metering: { timeoutMs: 10_000, dedup: false, hedge, retry: { budgetMinRetries: 20 } } },
       },
     },
   });

@@ -19,7 +19,8 @@ describe('retries', () => {
       gateway: {
         gateway: {
           subgraphDefaults: {
-            timeoutMs: 300,
+            // Short enough for the hang below, long enough for any answer on a loaded machine.
+            timeoutMs: 2_000,
             breaker: { enabled: false },
             // The budget is tested on its own below; here every retry the rules allow must happen.
             retry: {
@@ -84,7 +85,8 @@ describe('retries', () => {
     const refused = await platform.query({ query: QUERY }, { token });
     expect(refused.body.errors[0].extensions.code).toBe('SUBGRAPH_UNAVAILABLE');
     expect(metering.calls).toBe(1);
-    expect(refused.ms).toBeLessThan(900);
+    // Not the 30 s it asked for (nor the 1.2 s the policy would wait at most).
+    expect(refused.ms).toBeLessThan(10_000);
     metering.set(ok);
   });
 
