@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { platformServices } from '../../cli/dev.ts';
 import { waitUntilReady } from '../../cli/wait-ready.ts';
+import { asGateway } from '../helpers/assertions.ts';
 import { emptyConfigDir, spawnCli } from '../helpers/cli.ts';
 import {
   alive,
@@ -12,6 +13,7 @@ import {
   startDevPlatform,
 } from '../helpers/dev-platform.ts';
 import { postGraphQL } from '../helpers/http.ts';
+import { freePorts } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /**
@@ -87,9 +89,12 @@ describe('npm start (portico dev)', () => {
       }),
     ]);
 
-    const direct = await postGraphQL(`http://127.0.0.1:${ports.health}/graphql`, {
-      query: '{ health { status } }',
-    });
+    // Straight to the subgraph, as the gateway would call it (it answers nothing else).
+    const direct = await postGraphQL(
+      `http://127.0.0.1:${ports.health}/graphql`,
+      { query: '{ health { status } }' },
+      { headers: await asGateway({ audience: 'health' }) },
+    );
     expect(direct.ms).toBeGreaterThanOrEqual(1_900);
     expect(direct.body.data.health.status).toBeDefined();
     // The gateway's health timeout (1.5 s in portico.yaml) is shorter than the delay.
@@ -125,6 +130,23 @@ describe('npm start (portico dev)', () => {
       expect(proc.output()).not.toMatch(/^\s+at /m);
       const { web: _taken, ...others } = ports;
       expect(await heldPorts(others, 1_000)).toEqual([]);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('names a taken admin port and its variable too', async () => {
+    const ports = await platformPorts();
+    const [adminPort] = await freePorts(1);
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(adminPort, '127.0.0.1', resolve));
+    try {
+      const proc = spawnDev({ ports, via: 'bin', env: { PORTICO_GATEWAY_ADMIN_PORT: String(adminPort) } });
+      expect(await proc.exited).toBe(1);
+      expect(proc.output()).toContain(
+        `admin port ${adminPort} (gateway) is in use: stop what holds it, or set PORTICO_GATEWAY_ADMIN_PORT to another port`,
+      );
+      expect(await heldPorts(ports, 1_000)).toEqual([]);
     } finally {
       squatter.close();
     }

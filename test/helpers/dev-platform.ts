@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { platformServices } from '../../cli/dev.ts';
 import { projectRoot } from '../../platform/paths.ts';
 import { portVariable } from '../../platform/services.ts';
+import { testKeyFiles } from './config.ts';
 import { anyAdminPort, freePorts, type Spawned, spawnPortico } from './process.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -30,8 +31,17 @@ export interface DevPlatformOptions {
 }
 
 /** The `PORTICO_<NAME>_PORT` variables that put every service on the given ports. */
-export function portEnv(ports: Record<string, number>): Record<string, string> {
-  return Object.fromEntries(platformServices.map((name) => [portVariable(name), String(ports[name])]));
+export /**
+ * The ports to move the services to, and this test process's assertion keys (so a test can call
+ * a subgraph as the gateway would, and the developer's own keys in .portico/ are left alone).
+ */
+function portEnv(ports: Record<string, number>): Record<string, string> {
+  const keys = testKeyFiles();
+  return {
+    ...Object.fromEntries(platformServices.map((name) => [portVariable(name), String(ports[name])])),
+    PORTICO_SUBGRAPH_AUTH_KEYS_FILE: keys.signingKeysFile,
+    PORTICO_SUBGRAPH_AUTH_JWKS_FILE: keys.jwksFile,
+  };
 }
 
 /** Free ports for every service of the platform. */
