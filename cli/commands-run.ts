@@ -17,8 +17,10 @@ export const runCommands: CommandSpec[] = [
   {
     name: 'dev',
     group: 'run',
-    summary: 'the whole platform on this machine, one process per service (npm start)',
-    usage: ['portico dev [--without <subgraph>]... [--delay <subgraph>=<ms>]... [--verbose]'],
+    summary: 'the whole platform on this machine (npm start)',
+    usage: [
+      'portico dev [--without <subgraph>]... [--delay <subgraph>=<ms>]... [--timeout <s>] [--processes] [--verbose]',
+    ],
     about: [
       'Waits until every service is ready, then prints the URLs, a dev token (export PORTICO_TOKEN=...)',
       'and a curl to paste. A degraded start shows how clients behave when a backend fails. Ctrl-C stops all.',
@@ -37,6 +39,17 @@ export const runCommands: CommandSpec[] = [
         value: '<subgraph>=<ms>',
         multiple: true,
         description: 'make a subgraph answer late, e.g. health=2000 (repeatable)',
+      },
+      {
+        name: 'timeout',
+        type: 'string',
+        value: '<seconds>',
+        description: 'give up when no service became ready for this long (default 120; 0: never)',
+      },
+      {
+        name: 'processes',
+        type: 'boolean',
+        description: 'one process per service, as compose runs them (default: all in one process, faster to start)',
       },
       { name: 'verbose', type: 'boolean', description: "show every service's info logs" },
       helpOption,

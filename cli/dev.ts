@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { loadOrCreateDevKey } from '../issuer/keys.ts';
+import { type DevKey, loadOrCreateDevKey } from '../issuer/keys.ts';
 import { issuerIdentity, signDevToken } from '../issuer/sign.ts';
 import { loadConfig, resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
@@ -13,7 +13,8 @@ import {
   subgraphNames,
 } from '../platform/services.ts';
 import { readyBanner } from './dev-banner.ts';
-import { startProgress } from './dev-progress.ts';
+import { inProcessPlatform } from './dev-inprocess.ts';
+import { type Progress, startProgress } from './dev-progress.ts';
 import type { CommandIO } from './io.ts';
 import { createSupervisor, type Supervised } from './supervisor.ts';
 import { waitForServices } from './wait-ready.ts';
@@ -25,7 +26,7 @@ const optional = new Set<string>(subgraphNames);
 const DEFAULT_TIMEOUT_SEC = 120;
 
 const usage =
-  'usage: portico dev [--without <subgraph>]... [--delay <subgraph>=<ms>]... [--timeout <seconds>] [--verbose]';
+  'usage: portico dev [--without <subgraph>]... [--delay <subgraph>=<ms>]... [--timeout <seconds>] [--processes] [--verbose]';
 
 interface DevOptions {
   without: Set<string>;
@@ -33,10 +34,18 @@ interface DevOptions {
   verbose: boolean;
   /** Seconds without a service becoming ready before giving up; 0 waits for ever. */
   timeoutSec: number;
+  /** One child process per service, as compose runs them, instead of all in this process. */
+  processes: boolean;
 }
 
 export function parseDevArgs(argv: string[]): DevOptions | string {
-  let values: { without?: string[]; delay?: string[]; verbose?: boolean; timeout?: string };
+  let values: {
+    without?: string[];
+    delay?: string[];
+    verbose?: boolean;
+    timeout?: string;
+    processes?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -45,6 +54,7 @@ export function parseDevArgs(argv: string[]): DevOptions | string {
         delay: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
         timeout: { type: 'string' },
+        processes: { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -63,7 +73,13 @@ export function parseDevArgs(argv: string[]): DevOptions | string {
   const timeoutSec = values.timeout === undefined ? DEFAULT_TIMEOUT_SEC : Number(values.timeout);
   if (!/^\d+$/.test(values.timeout ?? '0'))
     return `--timeout takes whole seconds (0: wait for ever); got "${values.timeout}"`;
-  return { without, delays, verbose: values.verbose === true, timeoutSec };
+  return {
+    without,
+    delays,
+    verbose: values.verbose === true,
+    timeoutSec,
+    processes: values.processes === true,
+  };
 }
 
 /** Whether something else already listens on this port (0, any free port, never is). */
@@ -156,6 +172,7 @@ export async function devCommand(argv: string[], io: CommandIO): Promise<number>
     `Starting ${names.length} services (launcher pid ${process.pid}: Ctrl-C or kill -TERM ${process.pid} stops them all)`,
   );
   const progress = startProgress(io, names.length);
+  if (!options.processes) return runInProcess(names, options, config, key, progress);
   const supervisor = createSupervisor(progress.io);
   const graceMs = config.shutdownGraceMs + 5_000;
   let stopping = false;
@@ -209,6 +226,18 @@ export async function devCommand(argv: string[], io: CommandIO): Promise<number>
     child.child.once('close', () => {
       if (!stopping) explain(child, `exited unexpectedly (${child.how}); the others keep running`, io);
     });
+  await printReady(io, key, config, urls, options);
+  return new Promise<number>(() => {});
+}
+
+/** The banner: where everything is, a dev token and a curl to paste. */
+async function printReady(
+  io: CommandIO,
+  key: DevKey,
+  config: Readonly<PorticoConfig>,
+  urls: { name: string; url: string }[],
+  options: DevOptions,
+): Promise<void> {
   const token = await signDevToken(
     key,
     { sub: 'acme-user-1', tenant: 'acme', scopes: ['billing:read'], ttl: '12h' },
@@ -224,5 +253,44 @@ export async function devCommand(argv: string[], io: CommandIO): Promise<number>
       ...options,
     }),
   );
+}
+
+/** `npm start` without `--processes`: every service in this process (dev-inprocess.ts). */
+async function runInProcess(
+  names: ServiceName[],
+  options: DevOptions,
+  config: Readonly<PorticoConfig>,
+  key: DevKey,
+  progress: Progress,
+): Promise<number> {
+  const io = progress.io;
+  // Each service gets the configuration its own process would have had (the same environment).
+  const platform = inProcessPlatform(
+    names,
+    (name) => loadConfig({ env: childEnv(name, options, config) }),
+    progress,
+    io,
+  );
+  const graceMs = config.shutdownGraceMs + 5_000;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal: the user does not want to wait for the drain.
+    if (stopping) process.exit(1);
+    stopping = true;
+    progress.done();
+    io.out(`\n${signal}: stopping ${names.length} services ...`);
+    void platform.stop(graceMs).then(() => {
+      io.out('all services stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const started = await platform.start();
+  progress.done();
+  if (stopping) return new Promise<number>(() => {});
+  if (!started) return 1;
+  const urls = names.map((name) => ({ name, url: `http://127.0.0.1:${config.ports[name]}` }));
+  await printReady(io, key, config, urls, options);
   return new Promise<number>(() => {});
 }

@@ -110,8 +110,15 @@ describe('npm start (portico dev)', () => {
     expect(await heldPorts(ports)).toEqual([]);
   });
 
-  it('leaves no service behind when the launcher itself is killed (SIGKILL)', async () => {
-    running = await startDevPlatform({ via: 'bin' });
+  it('--processes: one process per service, and none left behind when the launcher is killed (SIGKILL)', async () => {
+    running = await startDevPlatform({ via: 'bin', args: ['--processes'] });
+    const token = running.token;
+    const home = await postGraphQL(
+      `http://127.0.0.1:${running.ports.mobile}/graphql`,
+      { query: '{ home { greeting } }' },
+      { token },
+    );
+    expect(home.body).toEqual({ data: { home: { greeting: 'Hi Grace' } } });
     process.kill(running.launcherPid, 'SIGKILL');
     // Each service sees its channel to the launcher close, drains and exits.
     expect(await heldPorts(running.ports, 30_000)).toEqual([]);
@@ -152,9 +159,25 @@ describe('npm start (portico dev)', () => {
     }
   });
 
-  it('names a service that crashed before it was ready with its last lines, and stops the rest', async () => {
+  it('names a service that cannot start with its error, and stops the rest', async () => {
     const ports = await platformPorts();
     const proc = spawnDev({ ports, via: 'bin', env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' } });
+    expect(await proc.exited).toBe(1);
+    const output = proc.output();
+    expect(output).toMatch(/^gateway could not start: .*no-such-supergraph\.graphql/m);
+    expect(output).toMatch(/stopping the other services/);
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(await heldPorts(ports)).toEqual([]);
+  });
+
+  it('--processes: names a service that crashed before it was ready with its last lines, and stops the rest', async () => {
+    const ports = await platformPorts();
+    const proc = spawnDev({
+      ports,
+      via: 'bin',
+      args: ['--processes'],
+      env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' },
+    });
     expect(await proc.exited).toBe(1);
     const output = proc.output();
     expect(output).toMatch(/gateway exited \(code 1\) before it was ready; its last lines:/);
