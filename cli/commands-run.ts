@@ -49,7 +49,8 @@ export const runCommands: CommandSpec[] = [
       {
         name: 'processes',
         type: 'boolean',
-        description: 'one process per service, as compose runs them (default: all in one process, faster to start)',
+        description:
+          'one process per service, as compose runs them (default: all in one process, faster to start)',
       },
       { name: 'verbose', type: 'boolean', description: "show every service's info logs" },
       helpOption,
