@@ -39,8 +39,13 @@ export interface BffDefinition {
 }
 
 /** The BFF's own schema file, with the `@rateLimit` directive its fields may use. */
-export function bffTypeDefs(name: BffName): string {
-  return `${rateLimitDirectiveTypeDefs}\n${readFileSync(join(projectRoot, 'bffs', name, 'schema.graphql'), 'utf8')}`;
+export function bffTypeDefs(name: BffName, root = projectRoot): string {
+  return withBffDirectives(readFileSync(join(root, 'bffs', name, 'schema.graphql'), 'utf8'));
+}
+
+/** A BFF schema's text with the definitions of the directives BFF schemas may use. */
+export function withBffDirectives(schemaText: string): string {
+  return `${rateLimitDirectiveTypeDefs}\n${schemaText}`;
 }
 
 const GRAPHQL_PATH = '/graphql';

@@ -9,6 +9,6 @@ export const SDL_HEADER =
 export const sdlPath = (name: BffName) => `bffs/${name}/generated/schema.graphql`;
 
 /** The file `npm run codegen` writes for a BFF: its contract (see contractSdl) under a header. */
-export function publishedSdl(name: BffName): string {
-  return `${SDL_HEADER}${contractSdl(bffTypeDefs(name))}\n`;
+export function publishedSdl(name: BffName, root?: string): string {
+  return `${SDL_HEADER}${contractSdl(bffTypeDefs(name, root))}\n`;
 }
