@@ -113,7 +113,12 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       plugins: [
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
-        anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
+        anonymousAccessPlugin({
+          mode: auth.anonymousAccess,
+          anonymousRootFields: auth.anonymousRootFields,
+          introspection,
+          requirements: () => requirements,
+        }),
         fieldAuthorizationPlugin(() => requirements),
         valueCompletionPlugin(),
       ],
