@@ -14,6 +14,7 @@ import { mountGraphQL } from '../platform/graphql.ts';
 import { createQueryGuard } from '../platform/limits/guard.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
+import { createGatewayCache } from './cache/index.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
 import { createPersistedQueries } from './persisted/index.ts';
 import { installSafelistHook } from './persisted/safelist.ts';
@@ -79,6 +80,9 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const rateLimits = config.rateLimits.enabled
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
     : null;
+  const cache = config.cache.enabled
+    ? createGatewayCache(config, { log: service.logger, metrics: service.metrics })
+    : null;
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -90,6 +94,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
         requirements = readRequirements(sdl);
         limitDirectives = readLimitDirectives(sdl);
         schemaId = id;
+        cache?.onSupergraph(sdl);
       },
     }),
     buildService: (definition) => transport.buildService(definition),
@@ -119,6 +124,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
           introspection,
           requirements: () => requirements,
         }),
+        // Before field authorization: it stores the answer before the denials are written into it.
+        ...(cache ? [cache.plugin] : []),
         fieldAuthorizationPlugin(() => requirements),
         valueCompletionPlugin(),
       ],
@@ -135,6 +142,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     await transport.close();
     await persisted.close();
     await rateLimits?.close();
+    await cache?.close();
   });
   return service;
 }
