@@ -10,6 +10,7 @@ import {
 } from '../platform/authz/requirements.ts';
 import { resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
+import { installCors } from '../platform/cors.ts';
 import { mountGraphQL } from '../platform/graphql.ts';
 import { createQueryGuard } from '../platform/limits/guard.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
@@ -64,6 +65,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     bodyLimit: config.gateway.maxBodyBytes,
     trustProxy: config.gateway.trustProxy,
   });
+  await installCors(service.app, config, 'gateway');
   const auth = resolveAuth(config);
   const signer = await createAssertionSigner(config.subgraphAuth, { development, log: service.logger });
   // Subgraphs (or anything else internal) may fetch the keys that verify our assertions here.

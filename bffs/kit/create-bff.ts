@@ -8,6 +8,7 @@ import { createKeyResolver } from '../../platform/auth/keys.ts';
 import { resolveAuth } from '../../platform/auth/resolve.ts';
 import { createTokenVerifier } from '../../platform/auth/verify.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
+import { installCors } from '../../platform/cors.ts';
 import { requestDeadline } from '../../platform/deadline.ts';
 import { mountGraphQL } from '../../platform/graphql.ts';
 import { createQueryGuard } from '../../platform/limits/guard.ts';
@@ -64,6 +65,7 @@ export async function createBff(
 ): Promise<Service> {
   const service = createService({ name: definition.name, config });
   const settings = config.bffs;
+  await installCors(service.app, config, definition.name);
   // The BFF verifies tokens itself, against the gateway's keys: a bad token costs no gateway call,
   // and its limits key on who the caller is, not on how the header was written.
   const auth = resolveAuth(config);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authSection, devIssuerSection } from './auth.ts';
 import { bffsSection } from './bffs.ts';
 import { cacheSection } from './cache.ts';
+import { corsSection } from './cors.ts';
 import { gatewaySection } from './gateway.ts';
 import { limitsSection } from './limits.ts';
 import { persistedQueriesSection } from './persisted-queries.ts';
@@ -30,6 +31,7 @@ export const configSchema = z.strictObject({
   devIssuer: devIssuerSection,
   schemaCheck: schemaCheckSection,
   bffs: bffsSection,
+  cors: corsSection,
 });
 
 export type PorticoConfig = z.infer<typeof configSchema>;
