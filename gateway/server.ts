@@ -70,10 +70,14 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const signer = await createAssertionSigner(config.subgraphAuth, { development, log: service.logger });
   // Subgraphs (or anything else internal) may fetch the keys that verify our assertions here.
   service.admin.get('/.well-known/jwks.json', async () => signer.publicKeys());
+  const cache = config.cache.enabled
+    ? createGatewayCache(config, { log: service.logger, metrics: service.metrics })
+    : null;
   const transport = createTransport(config.gateway, auth, {
     signer,
     log: service.logger,
     metrics: service.metrics,
+    entityCache: cache?.entityInterceptor,
   });
   const persisted = createPersistedQueries(config, service.logger);
   let schemaId: string | null = null;
@@ -81,9 +85,6 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   let limitDirectives: LimitDirectives = noLimitDirectives();
   const rateLimits = config.rateLimits.enabled
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
-    : null;
-  const cache = config.cache.enabled
-    ? createGatewayCache(config, { log: service.logger, metrics: service.metrics })
     : null;
 
   const gateway = new ApolloGateway({

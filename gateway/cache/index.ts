@@ -1,6 +1,9 @@
+import type { GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { apiSchemaFromSupergraph } from '../api-schema.ts';
+import { entityCacheInterceptor } from './entities.ts';
 import { type CacheHints, noCacheHints, readCacheHints } from './hints.ts';
 import { createCacheMetrics } from './metrics.ts';
 import { responseCachePlugin } from './plugin.ts';
@@ -30,13 +33,20 @@ export function createGatewayCache(
       })
     : memoryCacheStore(settings.memoryBytes);
   let hints: CacheHints = noCacheHints();
+  let current: { schema: GraphQLSchema; hints: CacheHints } | null = null;
   return {
     store,
     metrics,
     /** Called with each supergraph the gateway loads. */
     onSupergraph(sdl: string) {
       hints = readCacheHints(sdl);
+      // The entity cache reads fetches in terms of the API schema, built here once per supergraph.
+      current = settings.entities.enabled ? { schema: apiSchemaFromSupergraph(sdl), hints } : null;
     },
+    /** The transport's first interceptor when entity caching is on. */
+    entityInterceptor: settings.entities.enabled
+      ? entityCacheInterceptor({ store, metrics, current: () => current, maxTtlSec: settings.maxTtlSec })
+      : null,
     plugin: responseCachePlugin({
       store,
       hints: () => hints,

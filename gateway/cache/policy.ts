@@ -38,9 +38,31 @@ export function operationCachePolicy(
   hints: CacheHints,
   maxTtlSec: number,
 ): CachePolicy {
-  const policy: CachePolicy = { maxAge: maxTtlSec, scope: 'PUBLIC' };
   const root = schema.getQueryType();
   if (operation.operation !== 'query' || !root) return { maxAge: 0, scope: 'PUBLIC' };
+  return selectionCachePolicy({ schema, fragments, hints, maxTtlSec }, operation.selectionSet, root, null);
+}
+
+export interface PolicyInput {
+  schema: GraphQLSchema;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  hints: CacheHints;
+  maxTtlSec: number;
+}
+
+/**
+ * The policy of a selection on `parent`, whose own maxAge is `parentMaxAge` (null at the root):
+ * the walk behind operationCachePolicy, and the entity cache's for one `... on Type` of an
+ * `_entities` fetch.
+ */
+export function selectionCachePolicy(
+  input: PolicyInput,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  parentMaxAge: number | null,
+): CachePolicy {
+  const { schema, fragments, hints } = input;
+  const policy: CachePolicy = { maxAge: input.maxTtlSec, scope: 'PUBLIC' };
   const visited = new Set<string>();
 
   const walk = (
@@ -91,6 +113,6 @@ export function operationCachePolicy(
       if (composite && selection.selectionSet) walk(selection.selectionSet, returned, age);
     }
   };
-  walk(operation.selectionSet, root, null);
+  walk(selectionSet, parent, parentMaxAge);
   return policy;
 }

@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLResult } from '../../helpers/http.ts';
 import { startPlatform, type TestGateway, type TestPlatform } from '../../helpers/platform.ts';
-import { REDIS_URL, redisAvailable } from '../../helpers/redis.ts';
-
-const withRedis = await redisAvailable();
-if (!withRedis && process.env.CI === 'true') throw new Error(`Redis not reachable at ${REDIS_URL} (CI=true)`);
+import { cachingPlatform, stores, withRedis } from './fixture.ts';
 
 const data = (r: GraphQLResult) => r.body?.data;
 const errors = (r: GraphQLResult) => (r.body as { errors?: { extensions?: { code?: string } }[] }).errors;
@@ -22,35 +18,20 @@ const CATALOGUE = {
  * never cross tenants or users, cold or warm; a forged identity header selects nothing; mutations
  * purge; denied fields and failures are never served from what another caller cached.
  */
-describe.each([
-  { store: 'memory', redis: false },
-  { store: 'redis', redis: true },
-])('response cache ($store)', ({ redis }) => {
-  let platform: TestPlatform;
-  let gateway: TestGateway;
-  const calls = (subgraph: string) => platform.subgraphRequests.filter((r) => r.subgraph === subgraph).length;
-
-  beforeAll(async () => {
-    platform = await startPlatform();
-    gateway = await platform.addGateway({
-      ...(redis ? { redisUrl: REDIS_URL } : {}),
-      cache: { enabled: true, redisKeyPrefix: `portico-test-${randomUUID()}:` },
-    });
-  });
-  afterAll(async () => {
-    await platform?.close();
-  });
+describe.each(stores)('response cache ($store)', ({ redis }) => {
+  const fixture = cachingPlatform(redis);
+  const calls = fixture.calls;
 
   it.skipIf(redis && !withRedis)(
     'serves a public query from the cache with Cache-Control and Age',
     async () => {
-      const token = await platform.token();
+      const token = await fixture.platform.token();
       const before = calls('models');
-      const cold = await gateway.query(CATALOGUE, { token });
+      const cold = await fixture.gateway.query(CATALOGUE, { token });
       expect(cold.status).toBe(200);
       expect(cold.headers['cache-control']).toBe('max-age=300, public');
       expect(cold.headers.age).toBeUndefined();
-      const warm = await gateway.query(CATALOGUE, { token });
+      const warm = await fixture.gateway.query(CATALOGUE, { token });
       expect(warm.body).toEqual(cold.body);
       expect(warm.headers['cache-control']).toBe('max-age=300, public');
       expect(Number(warm.headers.age)).toBeGreaterThanOrEqual(0);
@@ -59,12 +40,12 @@ describe.each([
   );
 
   it.skipIf(redis && !withRedis)('gives two tenants their own private answer, cold and warm', async () => {
-    const acme = await platform.token({ tenant: 'acme', sub: 'acme-user-1' });
-    const globex = await platform.token({ tenant: 'globex', sub: 'globex-user-1' });
+    const acme = await fixture.platform.token({ tenant: 'acme', sub: 'acme-user-1' });
+    const globex = await fixture.platform.token({ tenant: 'globex', sub: 'globex-user-1' });
     const before = calls('billing');
     for (let round = 0; round < 2; round += 1) {
-      const a = await gateway.query(TENANT_QUERY, { token: acme });
-      const g = await gateway.query(TENANT_QUERY, { token: globex });
+      const a = await fixture.gateway.query(TENANT_QUERY, { token: acme });
+      const g = await fixture.gateway.query(TENANT_QUERY, { token: globex });
       expect(data(a)?.tenant.id).toBe('acme');
       expect(data(g)?.tenant.id).toBe('globex');
       expect(a.headers['cache-control']).toBe('max-age=30, private');
@@ -76,26 +57,30 @@ describe.each([
   });
 
   it.skipIf(redis && !withRedis)('keys private answers by the verified token, never a header', async () => {
-    const acme = await platform.token({ tenant: 'acme', sub: 'acme-user-2' });
-    const initech = await platform.token({ tenant: 'initech', sub: 'initech-user-2' });
-    expect(data(await gateway.query(TENANT_QUERY, { token: acme }))?.tenant.id).toBe('acme');
-    const forged = await gateway.query(TENANT_QUERY, {
+    const acme = await fixture.platform.token({ tenant: 'acme', sub: 'acme-user-2' });
+    const initech = await fixture.platform.token({ tenant: 'initech', sub: 'initech-user-2' });
+    expect(data(await fixture.gateway.query(TENANT_QUERY, { token: acme }))?.tenant.id).toBe('acme');
+    const forged = await fixture.gateway.query(TENANT_QUERY, {
       token: initech,
       headers: { 'x-tenant-id': 'acme', 'x-user-id': 'acme-user-2', 'x-portico-tenant': 'acme' },
     });
     expect(data(forged)?.tenant.id).toBe('initech');
-    const anonymous = await gateway.query(TENANT_QUERY, { headers: { 'x-tenant-id': 'acme' } });
+    const anonymous = await fixture.gateway.query(TENANT_QUERY, { headers: { 'x-tenant-id': 'acme' } });
     expect(JSON.stringify(anonymous.body)).not.toContain('"acme"');
   });
 
   it.skipIf(redis && !withRedis)('purges what a mutation changed', async () => {
-    const token = await platform.token({ tenant: 'globex', sub: 'globex-user-3', scopes: ['billing:write'] });
-    const read = () => gateway.query(TENANT_QUERY, { token });
+    const token = await fixture.platform.token({
+      tenant: 'globex',
+      sub: 'globex-user-3',
+      scopes: ['billing:write'],
+    });
+    const read = () => fixture.gateway.query(TENANT_QUERY, { token });
     const first = await read();
     expect(data(first)?.tenant.id).toBe('globex');
     expect(data(await read())).toEqual(data(first));
     const threshold = 1000 + Math.floor(Math.random() * 1000);
-    const mutation = await gateway.query(
+    const mutation = await fixture.gateway.query(
       {
         query: 'mutation Alert($t: Float) { setSpendAlert(threshold: $t) { id spendAlert } }',
         variables: { t: threshold },
@@ -113,27 +98,33 @@ describe.each([
     'never serves a field to a caller denied it from a cached answer',
     async () => {
       const query = { query: 'query Admin { viewer { id } tenants(first: 2) { totalCount } }' };
-      const admin = await platform.token({ tenant: 'acme', sub: 'acme-user-3', scopes: ['admin'] });
-      const plain = await platform.token({ tenant: 'acme', sub: 'acme-user-3', scopes: [] });
-      const allowed = await gateway.query(query, { token: admin });
+      const admin = await fixture.platform.token({ tenant: 'acme', sub: 'acme-user-3', scopes: ['admin'] });
+      const plain = await fixture.platform.token({ tenant: 'acme', sub: 'acme-user-3', scopes: [] });
+      const allowed = await fixture.gateway.query(query, { token: admin });
       expect(data(allowed)?.tenants.totalCount).toBeGreaterThan(0);
-      expect((await gateway.query(query, { token: admin })).headers.age).toBeDefined();
-      const denied = await gateway.query(query, { token: plain });
+      expect((await fixture.gateway.query(query, { token: admin })).headers.age).toBeDefined();
+      const denied = await fixture.gateway.query(query, { token: plain });
       expect(data(denied)?.tenants).toBeNull();
       expect(errors(denied)?.[0]?.extensions?.code).toBe('FORBIDDEN');
       // The denial itself is not cached over the allowed answer either.
-      expect(data(await gateway.query(query, { token: admin }))?.tenants.totalCount).toBeGreaterThan(0);
+      expect(data(await fixture.gateway.query(query, { token: admin }))?.tenants.totalCount).toBeGreaterThan(
+        0,
+      );
     },
   );
 
   it.skipIf(redis && !withRedis)(
     'does not cache mutations, uncacheable fields or anonymous private data',
     async () => {
-      const token = await platform.token({ tenant: 'acme', sub: 'acme-user-1', scopes: ['billing:read'] });
+      const token = await fixture.platform.token({
+        tenant: 'acme',
+        sub: 'acme-user-1',
+        scopes: ['billing:read'],
+      });
       const invoices = { query: '{ tenant { id invoices(first: 1) { totalCount } } }' };
       const before = calls('billing');
-      const one = await gateway.query(invoices, { token });
-      await gateway.query(invoices, { token });
+      const one = await fixture.gateway.query(invoices, { token });
+      await fixture.gateway.query(invoices, { token });
       expect(one.headers['cache-control']).toBe('no-store');
       expect(calls('billing')).toBe(before + 2);
     },
