@@ -17,7 +17,8 @@ import { cpuSeconds, loadAverage, peakRssMb } from './lib/proc-stats.ts';
  * and Portico's cluster mode, 1 worker against 2.
  *
  * BENCH_SECONDS (per window, default 5), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (default 50),
- * BENCH_CLUSTER=0 skips the cluster comparison.
+ * BENCH_CLUSTER=0 skips the cluster comparison; BENCH_PROFILE=<dir> writes a V8 CPU profile
+ * (`.cpuprofile`) of the Portico gateway (dedup on) there when it stops.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -52,8 +53,8 @@ async function startGateway(
   return { label, url, child, headers } satisfies Target;
 }
 
-async function porticoGateway(env: Record<string, string>, port: number) {
-  const child = startPortico(env);
+async function porticoGateway(env: Record<string, string>, port: number, nodeArgs: string[] = []) {
+  const child = startPortico(env, nodeArgs);
   children.push(child);
   const base = `http://127.0.0.1:${port}`;
   const failed = await waitUntilReady([{ name: 'gateway', url: base }], 60_000, () => []);
@@ -135,7 +136,12 @@ try {
   });
   const portico = await startGateway(
     'Portico (production)',
-    () => porticoGateway(files.porticoEnv({ dedup: true, port: ports[0]! }), ports[0]!),
+    () =>
+      porticoGateway(
+        files.porticoEnv({ dedup: true, port: ports[0]! }),
+        ports[0]!,
+        process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+      ),
     files.token,
   );
   const noDedup = await startGateway(

@@ -2,7 +2,7 @@ import { createAssertionSigner } from '../platform/assertion/sign.ts';
 import { installAuthHook } from '../platform/auth/hook.ts';
 import { createKeyResolver } from '../platform/auth/keys.ts';
 import { resolveAuth } from '../platform/auth/resolve.ts';
-import { createTokenVerifier } from '../platform/auth/verify.ts';
+import { cachedVerifier } from '../platform/auth/verify-cache.ts';
 import {
   presentEnforcedSecurityFeatures,
   readRequirements,
@@ -104,11 +104,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     logger: service.logger,
   });
 
-  installAuthHook(
-    service.app,
-    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
-    GRAPHQL_PATH,
-  );
+  installAuthHook(service.app, cachedVerifier(auth, createKeyResolver(auth, service.logger)), GRAPHQL_PATH);
   const guard = createQueryGuard(config.limits, 'limits');
   guard.install(service.app, GRAPHQL_PATH);
   if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);

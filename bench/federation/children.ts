@@ -84,6 +84,6 @@ export function startScript(file: string, args: string[] = []): Child {
 }
 
 /** `portico serve gateway` in a child process, as it runs in production. */
-export function startPortico(env: Record<string, string>): Child {
-  return startChild([`${root}bin/portico.js`, 'serve', 'gateway'], env, false);
+export function startPortico(env: Record<string, string>, nodeArgs: string[] = []): Child {
+  return startChild([...nodeArgs, `${root}bin/portico.js`, 'serve', 'gateway'], env, false);
 }

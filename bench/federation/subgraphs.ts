@@ -112,6 +112,8 @@ export async function startBenchSubgraphs(): Promise<{
   for (const name of benchSubgraphNames) {
     const schema = buildSubgraphSchema({ typeDefs: parse(benchSdl(name)), resolvers: resolvers[name] });
     const server = serve(schema);
+    // Longer than any client's idle keep-alive, so no gateway reuses a socket the server is closing.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     urls[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -6,7 +6,7 @@ import type { GraphQLFieldResolver } from 'graphql';
 import { installAuthHook } from '../../platform/auth/hook.ts';
 import { createKeyResolver } from '../../platform/auth/keys.ts';
 import { resolveAuth } from '../../platform/auth/resolve.ts';
-import { createTokenVerifier } from '../../platform/auth/verify.ts';
+import { cachedVerifier } from '../../platform/auth/verify-cache.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import { installCors } from '../../platform/cors.ts';
 import { requestDeadline } from '../../platform/deadline.ts';
@@ -69,11 +69,7 @@ export async function createBff(
   // The BFF verifies tokens itself, against the gateway's keys: a bad token costs no gateway call,
   // and its limits key on who the caller is, not on how the header was written.
   const auth = resolveAuth(config);
-  installAuthHook(
-    service.app,
-    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
-    GRAPHQL_PATH,
-  );
+  installAuthHook(service.app, cachedVerifier(auth, createKeyResolver(auth, service.logger)), GRAPHQL_PATH);
   const guard = createQueryGuard({ ...settings.limits, ...settings[definition.name].limits }, 'bffs.limits');
   guard.install(service.app, GRAPHQL_PATH);
   const client = createGatewayClient({

@@ -22,6 +22,11 @@ export const authSection = z
     audience: z.string().min(1).default('portico'),
     algorithms: z.array(z.enum(asymmetric)).min(1).default(['RS256', 'ES256', 'EdDSA']),
     clockToleranceSec: z.number().int().min(0).max(300).default(30),
+    /**
+     * A verified token is reused this long without checking its signature again, while the key
+     * set still holds the key it was checked with, and never past its `exp`. 0: verify every request.
+     */
+    verifiedTokenCacheSec: z.number().int().min(0).max(300).default(10),
     jwks: z
       .strictObject({
         /** A fetched key set is trusted this long before it is fetched again (a removed key stops working then). */
