@@ -18,10 +18,12 @@ import { createService, type Service } from '../../platform/service.ts';
 import type { BffName } from '../../platform/services.ts';
 import { inboundTrace } from '../../platform/trace.ts';
 import type { BffContext } from './context.ts';
+import { contractSdl } from './contract.ts';
 import { createGatewayClient } from './gateway-client.ts';
 import { createGatewayLoader } from './loaders.ts';
 import { partialFailurePlugin } from './plugin.ts';
 import { checkRules, type FieldRules, withRules } from './rules.ts';
+import { scalarResolvers } from './scalars.ts';
 import { createStaleCache } from './stale-cache.ts';
 
 export type { BffName };
@@ -37,8 +39,13 @@ export interface BffDefinition {
 }
 
 /** The BFF's own schema file, with the `@rateLimit` directive its fields may use. */
-export function bffTypeDefs(name: BffName): string {
-  return `${rateLimitDirectiveTypeDefs}\n${readFileSync(join(projectRoot, 'bffs', name, 'schema.graphql'), 'utf8')}`;
+export function bffTypeDefs(name: BffName, root = projectRoot): string {
+  return withBffDirectives(readFileSync(join(root, 'bffs', name, 'schema.graphql'), 'utf8'));
+}
+
+/** A BFF schema's text with the definitions of the directives BFF schemas may use. */
+export function withBffDirectives(schemaText: string): string {
+  return `${rateLimitDirectiveTypeDefs}\n${schemaText}`;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -79,9 +86,10 @@ export async function createBff(
     retries: settings.retries,
   });
   const cache = createStaleCache(settings.staleCacheEntries);
+  const typeDefs = bffTypeDefs(definition.name);
   let schema = makeExecutableSchema({
-    typeDefs: bffTypeDefs(definition.name),
-    resolvers: withRules(definition.resolvers, definition.rules, cache),
+    typeDefs,
+    resolvers: [withRules(definition.resolvers, definition.rules, cache), scalarResolvers(typeDefs)],
   });
   checkRules(schema, definition.rules);
   const fieldLimits = createFieldRateLimits({
@@ -93,6 +101,13 @@ export async function createBff(
   schema = fieldLimits.apply<BffContext>(schema, (context) => context.caller);
   await fieldLimits.ready();
   definition.install?.(service);
+  if (config.environment === 'development') {
+    // The contract as SDL, for tools that download a schema (Apollo iOS / Kotlin, graphql-codegen).
+    const sdl = contractSdl(typeDefs);
+    service.app.get('/schema.graphql', async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send(sdl),
+    );
+  }
   const maxRequestMs = settings[definition.name].deadlineMs;
 
   const context = async (request: FastifyRequest): Promise<BffContext> => {
