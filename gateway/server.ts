@@ -29,6 +29,7 @@ import {
   readLimitDirectives,
 } from './rate-limit/supergraph-directives.ts';
 import { supergraphFromFile } from './supergraph.ts';
+import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
 
 const GRAPHQL_PATH = '/graphql';
@@ -93,6 +94,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       },
     }),
     buildService: (definition) => transport.buildService(definition),
+    experimental_didResolveQueryPlan: observePlans(),
     logger: service.logger,
   });
 
@@ -111,6 +113,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       introspection,
       persistedQueries: persisted.apollo,
       plugins: [
+        tracingPlugin(),
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
         anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),

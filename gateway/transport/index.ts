@@ -17,6 +17,7 @@ import { createPolicies } from './policy.ts';
 import { retryInterceptor } from './retry.ts';
 import { canaryRouteInterceptor } from './route.ts';
 import { timeoutInterceptor } from './timeout.ts';
+import { attemptSpanInterceptor, fetchSpanInterceptor } from './trace.ts';
 import { compose, type Interceptor } from './types.ts';
 
 type GatewayConfig = PorticoConfig['gateway'];
@@ -36,6 +37,7 @@ export interface TransportOptions {
  * The order of the chain, outermost first, and why:
  *
  *   data source
+ *     -> span      the fetch's trace span, around all that follows (pass-through when not traced)
  *     -> route     picks the URL first: everything after it (dedup key, breaker, budget) is per target
  *     -> deadline  what is left of the request's deadline; nothing left = not sent
  *     -> dedup     after deadline, so each waiting caller keeps its own deadline
@@ -43,6 +45,7 @@ export interface TransportOptions {
  *     -> breaker   sees every attempt, so retries against a dead subgraph open it and then stop
  *     -> timeout   per attempt, and around the hedge, so a hedged attempt costs one timeout at most
  *     -> hedge     a second copy of a slow attempt, from the same budget as retries
+ *     -> attempt   one span per HTTP attempt; the traceparent the subgraph continues from
  *     -> assert    the gateway's signed assertion for this subgraph, on every attempt (cached)
  *     -> http      undici, one keep-alive pool per subgraph; every failure classified
  */
@@ -61,6 +64,7 @@ export function createTransport(
   });
   const agents = createAgentPool((subgraph) => policyFor(subgraph).connections);
   const interceptors: Interceptor[] = [
+    fetchSpanInterceptor(),
     canaryRouteInterceptor(policyFor),
     deadlineInterceptor(config.deadlineMarginMs),
     dedupInterceptor((subgraph) => policyFor(subgraph).dedup),
@@ -81,6 +85,7 @@ export function createTransport(
       latencies,
       onHedge: (request) => metrics.hedge(request.subgraph),
     }),
+    attemptSpanInterceptor(),
     assertionInterceptor(options.signer),
   ];
   const call = compose(createHttpCall(agents.agentFor), interceptors);

@@ -9,6 +9,7 @@ import { runtimeSection } from './runtime.ts';
 import { schemaCheckSection } from './schema-check.ts';
 import { adminSection, serverSection } from './server.ts';
 import { subgraphAuthSection } from './subgraph-auth.ts';
+import { telemetrySection } from './telemetry.ts';
 
 /**
  * The shape of `portico.yaml`. Each section lives in its own file next to this one; adding a
@@ -28,6 +29,7 @@ export const configSchema = z.strictObject({
   devIssuer: devIssuerSection,
   schemaCheck: schemaCheckSection,
   bffs: bffsSection,
+  telemetry: telemetrySection,
 });
 
 export type PorticoConfig = z.infer<typeof configSchema>;

@@ -34,6 +34,13 @@ const routingUrls = new Map(
   readSupergraphConfig(join(projectRoot, 'supergraph.yaml')).subgraphs.map((s) => [s.name, new URL(s.url)]),
 );
 const nginx = read('deploy/nginx.conf');
+const collector = parse(read('deploy/otel-collector.yaml')) as {
+  receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+  exporters: Record<string, { endpoint: string }>;
+  service: { pipelines: { traces: { receivers: string[]; exporters: string[] } } };
+};
+/** Containers that receive from the services on both networks (spans; later, scrapes). */
+const TELEMETRY_RECEIVERS = ['otel-collector'];
 
 const serving = (name: string) =>
   Object.entries(services).filter(([, s]) => s.command?.[0] === 'serve' && s.command[1] === name);
@@ -143,7 +150,9 @@ describe('docker-compose.yml', () => {
       .filter(([, service]) => networksOf(service).has('internal'))
       .map(([name]) => name)
       .sort();
-    expect(onInternal).toEqual([...subgraphNames, ...replicas.map(([name]) => name), 'redis'].sort());
+    expect(onInternal).toEqual(
+      [...subgraphNames, ...replicas.map(([name]) => name), 'redis', ...TELEMETRY_RECEIVERS].sort(),
+    );
     for (const name of subgraphNames) {
       expect([...networksOf(services[name])], name).toEqual(['internal']);
       expect(services[name]?.ports, `${name} publishes no port`).toBeUndefined();
@@ -211,6 +220,34 @@ describe('docker-compose.yml', () => {
     }
     expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(services['redis-edge']?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  });
+
+  it("sends every service's spans to the collector, and the collector's to Jaeger", () => {
+    const otlp = new URL(`http://${collector.receivers.otlp.protocols.http.endpoint}`);
+    for (const [name, service] of portico) {
+      const tracing = loadConfig({ env: service.environment }).telemetry.tracing;
+      const endpoint = new URL(tracing.endpoint ?? '');
+      expect(endpoint.hostname, name).toBe('otel-collector');
+      expect(endpoint.port, name).toBe(otlp.port);
+      expect(tracing.protocol, name).toBe('http/protobuf');
+      // The collector shares a network with every service that sends to it.
+      const shared = [...networksOf(service)].filter((n) => networksOf(services['otel-collector']).has(n));
+      expect(shared.length, name).toBeGreaterThan(0);
+    }
+    expect(services['otel-collector']?.volumes).toContain(
+      './deploy/otel-collector.yaml:/etc/otelcol/config.yaml:ro',
+    );
+    const pipeline = collector.service.pipelines.traces;
+    expect(pipeline.receivers).toEqual(['otlp']);
+    const exporter = collector.exporters[pipeline.exporters[0] ?? ''];
+    expect(exporter?.endpoint).toBe('jaeger:4317');
+    expect(services.jaeger?.environment?.COLLECTOR_OTLP_ENABLED).toBe('true');
+    expect(services.jaeger?.ports).toEqual(['16686:16686']);
+    const reach = [...networksOf(services.jaeger)].filter((n) =>
+      networksOf(services['otel-collector']).has(n),
+    );
+    expect(reach).toEqual(['observability']);
+    expect(networksOf(services.jaeger).has('internal')).toBe(false);
   });
 
   it('builds one image with npm ci and runs the compiled command, no tsx and no downloads at start', () => {
