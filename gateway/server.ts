@@ -29,6 +29,7 @@ import {
   readLimitDirectives,
 } from './rate-limit/supergraph-directives.ts';
 import { supergraphFromFile } from './supergraph.ts';
+import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
 import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
 
@@ -80,6 +81,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const rateLimits = config.rateLimits.enabled
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
     : null;
+  const gatewayMetrics = createGatewayMetrics(service.metrics, rateLimits !== null);
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -94,7 +96,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       },
     }),
     buildService: (definition) => transport.buildService(definition),
-    experimental_didResolveQueryPlan: observePlans(),
+    experimental_didResolveQueryPlan: observePlans(gatewayMetrics.plan),
     logger: service.logger,
   });
 
@@ -114,6 +116,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       persistedQueries: persisted.apollo,
       plugins: [
         tracingPlugin(),
+        gatewayMetrics.plugin,
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
         anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),

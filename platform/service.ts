@@ -20,6 +20,8 @@ export interface Service {
   readonly metrics: Registry;
   /** This service's tracer (off until `listen`, and for good when no OTLP endpoint is set). */
   readonly tracing: Tracing;
+  /** Telemetry settings (per-operation metrics labels), for what the service mounts. */
+  readonly telemetry: PorticoConfig['telemetry'];
   /** The operational listener (metrics, internal keys): never the port clients use. */
   readonly admin: FastifyInstance;
   /** Where the admin listener listens, once `listen` has run. */
@@ -122,6 +124,7 @@ export function createService(options: CreateServiceOptions): Service {
     get tracing() {
       return tracing;
     },
+    telemetry: options.config.telemetry,
     get adminAddress() {
       return adminAddress;
     },

@@ -9,6 +9,7 @@ import { createBudgets } from './budget.ts';
 import { SubgraphDataSource } from './data-source.ts';
 import { deadlineInterceptor } from './deadline.ts';
 import { dedupInterceptor } from './dedup.ts';
+import { fetchMetricsInterceptor } from './fetch-metrics.ts';
 import { hedgeInterceptor } from './hedge.ts';
 import { createAgentPool, createHttpCall } from './http.ts';
 import { createLatencies } from './latency.ts';
@@ -38,6 +39,7 @@ export interface TransportOptions {
  *
  *   data source
  *     -> span      the fetch's trace span, around all that follows (pass-through when not traced)
+ *     -> metrics   the fetch's duration and outcome
  *     -> route     picks the URL first: everything after it (dedup key, breaker, budget) is per target
  *     -> deadline  what is left of the request's deadline; nothing left = not sent
  *     -> dedup     after deadline, so each waiting caller keeps its own deadline
@@ -65,6 +67,7 @@ export function createTransport(
   const agents = createAgentPool((subgraph) => policyFor(subgraph).connections);
   const interceptors: Interceptor[] = [
     fetchSpanInterceptor(),
+    fetchMetricsInterceptor(options.metrics),
     canaryRouteInterceptor(policyFor),
     deadlineInterceptor(config.deadlineMarginMs),
     dedupInterceptor((subgraph) => policyFor(subgraph).dedup),

@@ -35,9 +35,29 @@ export const tracingSection = z
   })
   .prefault({});
 
+/**
+ * Per-operation metrics (RED: rate, errors, duration) by operation name and client. Label values
+ * come from clients, so they are bounded: the first `maxOperations` operation names and
+ * `maxClients` client names (or only `clients`, when listed) get their own series, anything else
+ * is `other`, a request without a name is `unknown`.
+ */
+export const operationMetricsSection = z
+  .strictObject({
+    clientNameHeader: z.string().min(1).toLowerCase().default('apollographql-client-name'),
+    clientVersionHeader: z.string().min(1).toLowerCase().default('apollographql-client-version'),
+    maxOperations: z.number().int().positive().max(10_000).default(200),
+    maxClients: z.number().int().positive().max(1_000).default(50),
+    /** When set, only these client names are labelled; every other is `other`. */
+    clients: z.array(z.string().min(1)).default([]),
+  })
+  .prefault({});
+
+export type OperationMetricsSettings = z.infer<typeof operationMetricsSection>;
+
 export const telemetrySection = z
   .strictObject({
     tracing: tracingSection,
+    metrics: operationMetricsSection,
   })
   .prefault({});
 
