@@ -31,6 +31,8 @@ import {
   readLimitDirectives,
 } from './rate-limit/supergraph-directives.ts';
 import { supergraphFromFile } from './supergraph.ts';
+import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
+import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
 
 const GRAPHQL_PATH = '/graphql';
@@ -86,6 +88,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const rateLimits = config.rateLimits.enabled
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
     : null;
+  const gatewayMetrics = createGatewayMetrics(service.metrics, rateLimits !== null);
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -101,6 +104,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       },
     }),
     buildService: (definition) => transport.buildService(definition),
+    experimental_didResolveQueryPlan: observePlans(gatewayMetrics.plan),
     logger: service.logger,
   });
 
@@ -115,6 +119,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       introspection,
       persistedQueries: persisted.apollo,
       plugins: [
+        tracingPlugin(),
+        gatewayMetrics.plugin,
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
         anonymousAccessPlugin({

@@ -16,6 +16,7 @@ import { projectRoot } from '../../platform/paths.ts';
 import { createFieldRateLimits, rateLimitDirectiveTypeDefs } from '../../platform/rate-limit/directive.ts';
 import { createService, type Service } from '../../platform/service.ts';
 import type { BffName } from '../../platform/services.ts';
+import { requestTrace } from '../../platform/telemetry/server-spans.ts';
 import { inboundTrace } from '../../platform/trace.ts';
 import type { BffContext } from './context.ts';
 import { contractSdl } from './contract.ts';
@@ -118,6 +119,7 @@ export async function createBff(
       authorization,
       requestId: request.id,
       traceparent: inboundTrace(request.headers).traceparent,
+      trace: requestTrace(request.raw),
       deadline,
       log: request.log,
     };

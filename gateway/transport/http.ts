@@ -112,6 +112,7 @@ export function createHttpCall(agentFor: (subgraph: string) => Dispatcher): Subg
       throw failureFromThrown(req.subgraph, error, req.signal, 'reading body');
     }
     const status = response.statusCode;
+    if (req.trace) req.trace.status = status;
     if (status === 502 || status === 503 || status === 504) {
       throw new SubgraphFailure(
         'SUBGRAPH_UNAVAILABLE',

@@ -11,6 +11,7 @@ import { runtimeSection } from './runtime.ts';
 import { schemaCheckSection } from './schema-check.ts';
 import { adminSection, serverSection } from './server.ts';
 import { subgraphAuthSection } from './subgraph-auth.ts';
+import { telemetrySection } from './telemetry.ts';
 
 /**
  * The shape of `portico.yaml`. Each section lives in its own file next to this one; adding a
@@ -32,6 +33,7 @@ export const configSchema = z.strictObject({
   schemaCheck: schemaCheckSection,
   bffs: bffsSection,
   cors: corsSection,
+  telemetry: telemetrySection,
 });
 
 export type PorticoConfig = z.infer<typeof configSchema>;
