@@ -4,7 +4,7 @@ import { createAssertionSigner } from '../platform/assertion/sign.ts';
 import { installAuthHook } from '../platform/auth/hook.ts';
 import { createKeyResolver } from '../platform/auth/keys.ts';
 import { resolveAuth } from '../platform/auth/resolve.ts';
-import { createTokenVerifier } from '../platform/auth/verify.ts';
+import { cachedVerifier } from '../platform/auth/verify-cache.ts';
 import {
   presentEnforcedSecurityFeatures,
   readRequirements,
@@ -17,6 +17,7 @@ import { mountGraphQL } from '../platform/graphql.ts';
 import { createQueryGuard } from '../platform/limits/guard.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
+import { createGatewayCache } from './cache/index.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
 import { createPersistedQueries } from './persisted/index.ts';
 import { installSafelistHook } from './persisted/safelist.ts';
@@ -32,6 +33,8 @@ import {
   readLimitDirectives,
 } from './rate-limit/supergraph-directives.ts';
 import { supergraphFromFile } from './supergraph.ts';
+import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
+import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
 
 const GRAPHQL_PATH = '/graphql';
@@ -71,10 +74,14 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const signer = await createAssertionSigner(config.subgraphAuth, { development, log: service.logger });
   // Subgraphs (or anything else internal) may fetch the keys that verify our assertions here.
   service.admin.get('/.well-known/jwks.json', async () => signer.publicKeys());
+  const cache = config.cache.enabled
+    ? createGatewayCache(config, { log: service.logger, metrics: service.metrics })
+    : null;
   const transport = createTransport(config.gateway, auth, {
     signer,
     log: service.logger,
     metrics: service.metrics,
+    entityCache: cache?.entityInterceptor,
   });
   const persisted = createPersistedQueries(config, service.logger);
   let schemaId: string | null = null;
@@ -83,6 +90,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const rateLimits = config.rateLimits.enabled
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
     : null;
+  const gatewayMetrics = createGatewayMetrics(service.metrics, rateLimits !== null);
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -94,17 +102,15 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
         requirements = readRequirements(sdl);
         limitDirectives = readLimitDirectives(sdl);
         schemaId = id;
+        cache?.onSupergraph(sdl);
       },
     }),
     buildService: (definition) => transport.buildService(definition),
+    experimental_didResolveQueryPlan: observePlans(gatewayMetrics.plan),
     logger: service.logger,
   });
 
-  installAuthHook(
-    service.app,
-    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
-    GRAPHQL_PATH,
-  );
+  installAuthHook(service.app, cachedVerifier(auth, createKeyResolver(auth, service.logger)), GRAPHQL_PATH);
   const guard = createQueryGuard(config.limits, 'limits');
   guard.install(service.app, GRAPHQL_PATH);
   if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
@@ -115,9 +121,18 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       introspection,
       persistedQueries: persisted.apollo,
       plugins: [
+        tracingPlugin(),
+        gatewayMetrics.plugin,
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
-        anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
+        anonymousAccessPlugin({
+          mode: auth.anonymousAccess,
+          anonymousRootFields: auth.anonymousRootFields,
+          introspection,
+          requirements: () => requirements,
+        }),
+        // Before field authorization: it stores the answer before the denials are written into it.
+        ...(cache ? [cache.plugin] : []),
         fieldAuthorizationPlugin(() => requirements),
         valueCompletionPlugin(),
       ],
@@ -135,6 +150,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     await transport.close();
     await persisted.close();
     await rateLimits?.close();
+    await cache?.close();
   });
   return service;
 }

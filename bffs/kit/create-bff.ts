@@ -7,7 +7,7 @@ import { devIde } from '../../issuer/ide.ts';
 import { installAuthHook } from '../../platform/auth/hook.ts';
 import { createKeyResolver } from '../../platform/auth/keys.ts';
 import { resolveAuth } from '../../platform/auth/resolve.ts';
-import { createTokenVerifier } from '../../platform/auth/verify.ts';
+import { cachedVerifier } from '../../platform/auth/verify-cache.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import { installCors } from '../../platform/cors.ts';
 import { requestDeadline } from '../../platform/deadline.ts';
@@ -17,6 +17,7 @@ import { projectRoot } from '../../platform/paths.ts';
 import { createFieldRateLimits, rateLimitDirectiveTypeDefs } from '../../platform/rate-limit/directive.ts';
 import { createService, type Service } from '../../platform/service.ts';
 import type { BffName } from '../../platform/services.ts';
+import { requestTrace } from '../../platform/telemetry/server-spans.ts';
 import { inboundTrace } from '../../platform/trace.ts';
 import type { BffContext } from './context.ts';
 import { contractSdl } from './contract.ts';
@@ -79,11 +80,7 @@ export async function createBff(
   // The BFF verifies tokens itself, against the gateway's keys: a bad token costs no gateway call,
   // and its limits key on who the caller is, not on how the header was written.
   const auth = resolveAuth(config);
-  installAuthHook(
-    service.app,
-    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
-    GRAPHQL_PATH,
-  );
+  installAuthHook(service.app, cachedVerifier(auth, createKeyResolver(auth, service.logger)), GRAPHQL_PATH);
   const guard = createQueryGuard({ ...settings.limits, ...settings[definition.name].limits }, 'bffs.limits');
   guard.install(service.app, GRAPHQL_PATH);
   const client = createGatewayClient({
@@ -125,6 +122,7 @@ export async function createBff(
       authorization,
       requestId: request.id,
       traceparent: inboundTrace(request.headers).traceparent,
+      trace: requestTrace(request.raw),
       deadline,
       log: request.log,
     };
