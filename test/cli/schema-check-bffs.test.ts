@@ -34,13 +34,15 @@ function registerApps(fixture: SchemaFixture): void {
       ],
     }),
   );
+  // In place of the project's own registrations (the reference app), so each test knows its apps.
   fixture.edit(
     'portico.yaml',
-    'manifests: []',
-    `manifests: []
+    /\n {2}apps:\n( {4}- .*\n)+/,
+    `
   apps:
     - { name: web-dashboard, bff: web, operations: [apps/web/operations/*.graphql] }
-    - { name: ios, bff: mobile, operations: [apps/ios/persisted-queries.json] }`,
+    - { name: ios, bff: mobile, operations: [apps/ios/persisted-queries.json] }
+`,
   );
 }
 

@@ -37,6 +37,8 @@ export function schemaFixture(options: { bffs?: boolean } = {}): SchemaFixture {
   const copy = (path: string) => cpSync(join(projectRoot, path), join(root, path), { recursive: true });
   for (const path of ['supergraph.yaml', 'supergraph.graphql', 'portico.yaml']) copy(path);
   for (const name of ['models', 'billing', 'metering', 'health']) copy(`subgraphs/${name}/schema.graphql`);
+  // The app operations portico.yaml registers (schemaCheck.apps) must be there to be read.
+  copy('apps/web/src/operations');
   // With bffs: each BFF's schema and its published contract, so BFF changes are judged too.
   if (options.bffs)
     for (const name of ['web', 'mobile', 'cli'])
