@@ -1,5 +1,5 @@
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
+import type { DocumentNode, FormattedExecutionResult, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { fragmentsIn } from '../persisted/manifest.ts';
 import type { CacheHints } from './hints.ts';
@@ -52,6 +52,17 @@ function keepable(result: FormattedExecutionResult): boolean {
 export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
   const { store, metrics } = options;
   const flights = createSingleFlight<CacheEntry>();
+  // Apollo Server keeps parsed documents, so the same operation node comes back: analysed once per
+  // supergraph (a reload brings new hints, and the memo notices).
+  const analysed = new WeakMap<OperationDefinitionNode, { hints: CacheHints; policy: CachePolicy }>();
+  const policyOf = (schema: GraphQLSchema, operation: OperationDefinitionNode, document: DocumentNode) => {
+    const hints = options.hints();
+    const known = analysed.get(operation);
+    if (known?.hints === hints) return known.policy;
+    const policy = operationCachePolicy(schema, operation, fragmentsIn(document), hints, options.maxTtlSec);
+    analysed.set(operation, { hints, policy });
+    return policy;
+  };
   const served = (entry: CacheEntry, policy: CachePolicy): GraphQLResponse => {
     const headers = new HeaderMap();
     headers.set('cache-control', cacheControl(policy));
@@ -75,13 +86,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
             mutation = true;
             return null;
           }
-          const candidate = operationCachePolicy(
-            requestContext.schema,
-            operation,
-            fragmentsIn(document),
-            options.hints(),
-            options.maxTtlSec,
-          );
+          const candidate = policyOf(requestContext.schema, operation, document);
           const key =
             candidate.maxAge > 0 &&
             responseCacheKey({
