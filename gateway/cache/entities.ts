@@ -140,7 +140,9 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
     });
     if (!response.errors?.length) {
       const storedAt = Date.now();
-      await Promise.all(
+      // Not awaited: the memory tier has each entity at once, and the answer does not wait on Redis.
+      // Each entity is serialized before the first await, so before @apollo/gateway merges into it.
+      const fills = Promise.all(
         missing.map(async (index) => {
           const key = keys[index];
           const policy = policyAt[index];
@@ -154,6 +156,7 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
           metrics.fill('entity', type, entry.body.length);
         }),
       );
+      fills.catch((error) => request.context?.log.warn({ err: error }, 'entity cache fill failed'));
     }
     return {
       ...response,

@@ -127,24 +127,29 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           }
           if (fill) {
             let entry: CacheEntry | undefined;
-            if (policy && body && result && body.length <= options.maxEntryBytes) {
-              const tags = entityTags(
-                requestContext.schema,
-                requestContext.operation!.selectionSet,
-                requestContext.schema.getQueryType()!,
-                fragmentsIn(requestContext.document!),
-                result.data,
-              );
-              entry = {
-                body,
-                storedAt: Date.now(),
-                maxAge: policy.maxAge,
-                tags: [...tags.withId, ...tags.types],
-              };
-              await store.set(fill.key, entry, policy.maxAge);
-              metrics.fill('response', operationName, body.length);
+            try {
+              if (policy && body && result && body.length <= options.maxEntryBytes) {
+                const tags = entityTags(
+                  requestContext.schema,
+                  requestContext.operation!.selectionSet,
+                  requestContext.schema.getQueryType()!,
+                  fragmentsIn(requestContext.document!),
+                  result.data,
+                );
+                entry = {
+                  body,
+                  storedAt: Date.now(),
+                  maxAge: policy.maxAge,
+                  tags: [...tags.withId, ...tags.types],
+                };
+                // Not awaited: the memory tier has it at once, and the answer does not wait on Redis.
+                void store.set(fill.key, entry, policy.maxAge);
+                metrics.fill('response', operationName, body.length);
+              }
+            } finally {
+              // Whatever happened, the callers waiting on this fill go on (with the entry or without).
+              fill.done(entry);
             }
-            fill.done(entry);
           }
           if (mutation && result?.data) {
             const mutationType = requestContext.schema.getMutationType();
