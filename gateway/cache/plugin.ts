@@ -4,7 +4,7 @@ import type { GatewayContext } from '../context.ts';
 import { fragmentsIn } from '../persisted/manifest.ts';
 import type { CacheHints } from './hints.ts';
 import { responseCacheKey } from './key.ts';
-import { ageOf, type CacheEntry } from './memory-store.ts';
+import { ageOf, bodyOf, type CacheEntry } from './memory-store.ts';
 import type { CacheMetrics } from './metrics.ts';
 import { type CachePolicy, operationCachePolicy } from './policy.ts';
 import { createSingleFlight } from './single-flight.ts';
@@ -63,14 +63,14 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
     analysed.set(operation, { hints, policy });
     return policy;
   };
-  const served = (entry: CacheEntry, policy: CachePolicy): GraphQLResponse => {
+  /** The stored answer as a response, or null when its body does not parse (then it is a miss). */
+  const served = (entry: CacheEntry, policy: CachePolicy): GraphQLResponse | null => {
+    const singleResult = bodyOf(entry) as FormattedExecutionResult | undefined;
+    if (!singleResult || typeof singleResult !== 'object') return null;
     const headers = new HeaderMap();
     headers.set('cache-control', cacheControl(policy));
     headers.set('age', String(ageOf(entry)));
-    return {
-      http: { status: undefined, headers },
-      body: { kind: 'single', singleResult: JSON.parse(entry.body) },
-    };
+    return { http: { status: undefined, headers }, body: { kind: 'single', singleResult } };
   };
   return {
     async requestDidStart() {
@@ -107,10 +107,11 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           if (!bypass) {
             const entry =
               (await store.get(key)) ?? (await flights.join(key, contextValue.deadline - Date.now()));
-            if (entry) {
+            const response = entry && served(entry, policy);
+            if (entry && response) {
               hit = true;
               metrics.hit('response', operationName, entry.body.length);
-              return served(entry, policy);
+              return response;
             }
           }
           metrics.miss('response', operationName, bypass ? 'bypass' : 'cold');
