@@ -38,6 +38,21 @@ for _, tag in ipairs(KEYS) do
 end
 return dropped`;
 
+/** An entry from Redis, or undefined when it is not one (written by something else, or truncated): a miss. */
+function parseEntry(raw: string): CacheEntry | undefined {
+  try {
+    const entry = JSON.parse(raw) as Partial<CacheEntry>;
+    const valid =
+      typeof entry.body === 'string' &&
+      typeof entry.storedAt === 'number' &&
+      typeof entry.maxAge === 'number' &&
+      Array.isArray(entry.tags);
+    return valid ? (entry as CacheEntry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface RedisCacheStoreOptions {
   url: string;
   prefix: string;
@@ -106,7 +121,8 @@ export function redisCacheStore(options: RedisCacheStoreOptions): CacheStore {
         return undefined;
       }
       if (raw === null) return undefined;
-      const entry = JSON.parse(raw) as CacheEntry;
+      const entry = parseEntry(raw);
+      if (!entry) return undefined;
       const left = entry.storedAt / 1000 + entry.maxAge - Date.now() / 1000;
       memory.set(key, entry, Math.min(options.localTtlSec, left));
       return entry;
