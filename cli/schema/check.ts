@@ -4,11 +4,14 @@ import { diffApiSchemas, type SchemaChange } from './changes.ts';
 import { assessOperations, type OperationImpact } from './impact.ts';
 import { loadSchemas, type SchemaSources } from './load.ts';
 import { describeRef, discoverOperations, type OperationRef } from './operations.ts';
+import { describeUses, type RecordedUsage, recordedUses } from './recorded.ts';
 import type { SchemaCheckReport } from './report.ts';
 
 export interface SchemaCheckOptions extends SchemaSources {
   strict: boolean;
   config: SchemaCheckConfig;
+  /** Usage recorded from real traffic (`--usage`): a breaking change it uses fails the check. */
+  recorded?: RecordedUsage;
 }
 
 const label = (ref: OperationRef) => `${ref.frontend} ${ref.name}`;
@@ -21,6 +24,7 @@ const label = (ref: OperationRef) => `${ref.frontend} ${ref.name}`;
  *   so a stale file only means the changes shown are not composed yet;
  * - a breaking change used by at least one registered operation;
  * - an operation that does not validate against the new API schema, whatever the cause;
+ * - with --usage, a breaking change used by recorded traffic in the window, naming the clients;
  * - with --strict, any breaking change, used or not.
  */
 function failuresOf(report: Omit<SchemaCheckReport, 'verdict' | 'failures'>): string[] {
@@ -34,11 +38,15 @@ function failuresOf(report: Omit<SchemaCheckReport, 'verdict' | 'failures'>): st
     if (change.level !== 'breaking') continue;
     for (const ref of change.broken) explained.add(ref);
     const count = change.broken.length;
+    if (change.recorded.length > 0)
+      failures.push(
+        `${change.coordinate}: breaking change used by recorded traffic: ${describeUses(change.recorded).join('; ')}`,
+      );
     if (count > 0)
       failures.push(
         `${change.coordinate}: breaking change breaks ${count} operation${count === 1 ? '' : 's'} (${change.broken.map(label).join(', ')})`,
       );
-    else if (report.options.strict)
+    else if (report.options.strict && change.recorded.length === 0)
       failures.push(
         `${change.coordinate}: breaking change, ${change.affected.length === 0 ? '0 operations affected' : 'no operation broken'} (fails with --strict)`,
       );
@@ -89,8 +97,17 @@ export async function runSchemaCheck(options: SchemaCheckOptions): Promise<Schem
         ...change,
         affected: uses.map((use) => use.operation),
         broken: uses.filter((use) => use.broken).map((use) => use.operation),
+        recorded: change.level === 'breaking' ? recordedUses(change, options.recorded) : [],
       };
     }),
+    usage: options.recorded
+      ? {
+          source: options.recorded.source,
+          since: options.recorded.since,
+          until: options.recorded.until,
+          operations: options.recorded.operations.length,
+        }
+      : null,
     operations: {
       registered: operations.length,
       frontends,

@@ -1,4 +1,5 @@
 import { describeRef, type OperationRef } from './operations.ts';
+import { describeUses } from './recorded.ts';
 import { countLevels, plural, type SchemaCheckReport } from './report.ts';
 
 /** Table cells: a pipe would end the cell, a newline the row. */
@@ -40,11 +41,14 @@ function composition(report: SchemaCheckReport): string[] {
 }
 
 function affectedCell(change: SchemaCheckReport['changes'][number]): string {
-  if (change.affected.length === 0) return '0 operations affected';
+  // Recorded traffic (--usage) that uses the change: real clients, named.
+  const recorded = describeUses(change.recorded).map((use) => `❌ recorded: ${cell(use)}`);
+  if (change.affected.length === 0 && recorded.length === 0) return '0 operations affected';
   const spared = change.affected.filter((ref) => !change.broken.includes(ref));
   return [
     ...change.broken.map((ref) => `❌ ${op(ref)}`),
     ...spared.map((ref) => `${op(ref)}${change.level === 'breaking' ? ' (still validates)' : ''}`),
+    ...recorded,
   ].join('<br>');
 }
 

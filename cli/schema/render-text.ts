@@ -1,4 +1,5 @@
 import { describeRef, type OperationRef } from './operations.ts';
+import { describeUses } from './recorded.ts';
 import { countLevels, plural, type SchemaCheckReport } from './report.ts';
 
 const where = (ref: OperationRef) => `${ref.frontend}  ${ref.name}  ${describeRef(ref)}`;
@@ -50,7 +51,17 @@ function changes(report: SchemaCheckReport): string[] {
       lines.push(`            affects ${plural(spared.length, 'operation')}${note}:`);
       for (const ref of spared) lines.push(`              ${where(ref)}`);
     }
+    if (report.usage && change.level === 'breaking') {
+      if (change.recorded.length === 0) lines.push('            unused in the recorded traffic');
+      else
+        lines.push(`            used by recorded traffic (${plural(change.recorded.length, 'operation')}):`);
+      for (const line of describeUses(change.recorded)) lines.push(`              ${line}`);
+    }
   }
+  if (report.usage)
+    lines.push(
+      `  recorded traffic: ${plural(report.usage.operations, 'operation')} from ${report.usage.source}, ${report.usage.since} to ${report.usage.until}`,
+    );
   return lines;
 }
 

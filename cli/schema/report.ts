@@ -3,6 +3,7 @@ import type { SchemaChange } from './changes.ts';
 import type { DeprecatedUse } from './deprecations.ts';
 import type { OperationImpact } from './impact.ts';
 import type { OperationRef } from './operations.ts';
+import type { RecordedUse } from './recorded.ts';
 
 /** Everything one run of `portico schema check` found; `--format json` prints exactly this. */
 export interface SchemaCheckReport {
@@ -31,7 +32,9 @@ export interface SchemaCheckReport {
    * `affected`: operations that use the change's coordinate; `broken`: those of them the change
    * breaks (always empty for dangerous and safe changes).
    */
-  changes: (SchemaChange & { affected: OperationRef[]; broken: OperationRef[] })[];
+  changes: (SchemaChange & { affected: OperationRef[]; broken: OperationRef[]; recorded: RecordedUse[] })[];
+  /** The recorded traffic the changes were judged against too (`--usage`); null without it. */
+  usage: { source: string; since: string; until: string; operations: number } | null;
   operations: {
     registered: number;
     frontends: Record<string, number>;
