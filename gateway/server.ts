@@ -1,8 +1,10 @@
+import { EXAMPLE_QUERY } from '../cli/example-query.ts';
+import { devIde } from '../issuer/ide.ts';
 import { createAssertionSigner } from '../platform/assertion/sign.ts';
 import { installAuthHook } from '../platform/auth/hook.ts';
 import { createKeyResolver } from '../platform/auth/keys.ts';
 import { resolveAuth } from '../platform/auth/resolve.ts';
-import { createTokenVerifier } from '../platform/auth/verify.ts';
+import { cachedVerifier } from '../platform/auth/verify-cache.ts';
 import {
   presentEnforcedSecurityFeatures,
   readRequirements,
@@ -10,6 +12,7 @@ import {
 } from '../platform/authz/requirements.ts';
 import { resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
+import { installCors } from '../platform/cors.ts';
 import { mountGraphQL } from '../platform/graphql.ts';
 import { createQueryGuard } from '../platform/limits/guard.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
@@ -30,7 +33,10 @@ import {
   readLimitDirectives,
 } from './rate-limit/supergraph-directives.ts';
 import { supergraphFromFile } from './supergraph.ts';
+import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
+import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
+import { installUsage } from './usage/index.ts';
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -64,6 +70,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     bodyLimit: config.gateway.maxBodyBytes,
     trustProxy: config.gateway.trustProxy,
   });
+  await installCors(service.app, config, 'gateway');
   const auth = resolveAuth(config);
   const signer = await createAssertionSigner(config.subgraphAuth, { development, log: service.logger });
   // Subgraphs (or anything else internal) may fetch the keys that verify our assertions here.
@@ -84,6 +91,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const rateLimits = config.rateLimits.enabled
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
     : null;
+  const gatewayMetrics = createGatewayMetrics(service.metrics, rateLimits !== null);
+  const usage = installUsage(service, config);
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -99,14 +108,11 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       },
     }),
     buildService: (definition) => transport.buildService(definition),
+    experimental_didResolveQueryPlan: observePlans(gatewayMetrics.plan),
     logger: service.logger,
   });
 
-  installAuthHook(
-    service.app,
-    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
-    GRAPHQL_PATH,
-  );
+  installAuthHook(service.app, cachedVerifier(auth, createKeyResolver(auth, service.logger)), GRAPHQL_PATH);
   const guard = createQueryGuard(config.limits, 'limits');
   guard.install(service.app, GRAPHQL_PATH);
   if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
@@ -117,9 +123,17 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       introspection,
       persistedQueries: persisted.apollo,
       plugins: [
+        tracingPlugin(),
+        gatewayMetrics.plugin,
+        ...(usage ? [usage.plugin] : []),
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
-        anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
+        anonymousAccessPlugin({
+          mode: auth.anonymousAccess,
+          anonymousRootFields: auth.anonymousRootFields,
+          introspection,
+          requirements: () => requirements,
+        }),
         // Before field authorization: it stores the answer before the denials are written into it.
         ...(cache ? [cache.plugin] : []),
         fieldAuthorizationPlugin(() => requirements),
@@ -130,6 +144,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     development,
     guard,
     path: GRAPHQL_PATH,
+    ide: devIde(config, 'gateway', EXAMPLE_QUERY),
   });
   service.addReadinessCheck('supergraph', () => schemaId !== null);
   // Counted from the first request: wait (briefly) for the limiter store before listening.

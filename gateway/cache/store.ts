@@ -86,7 +86,12 @@ export function redisCacheStore(options: RedisCacheStoreOptions): CacheStore {
     name: 'cache',
   });
   const channel = `${prefix}purge`;
-  const subscriber: Redis = client.duplicate({ connectionName: 'portico-cache-purges' });
+  // Our 'ready' handler subscribes (and catches); ioredis's own resubscribe on reconnect does not
+  // catch, so a connection cut right after a reconnect would be an unhandled rejection.
+  const subscriber: Redis = client.duplicate({
+    connectionName: 'portico-cache-purges',
+    autoResubscribe: false,
+  });
   subscriber.on('error', () => {});
   subscriber.on('ready', () => {
     subscriber.subscribe(channel).catch(() => {});

@@ -183,8 +183,8 @@ describe('portico schema check', () => {
     // PageInfo is shared by models and billing; without @shareable in billing they conflict.
     fixture.edit(
       'subgraphs/billing/schema.graphql',
-      'type PageInfo @shareable @cacheControl(inheritMaxAge: true) {',
-      'type PageInfo @cacheControl(inheritMaxAge: true) {',
+      'type PageInfo @shareable @cacheControl',
+      'type PageInfo @cacheControl',
     );
     const { code, out } = await fixture.check();
     expect(code).toBe(1);
@@ -200,7 +200,7 @@ describe('portico schema check', () => {
     fixture.edit(
       'subgraphs/health/schema.graphql',
       'type HealthSummary @cacheControl(maxAge: 10) {',
-      'type HealthSummary @cacheControl(maxAge: 10) {{',
+      'type HealthSummary {{',
     );
     const { code, out } = await fixture.check();
     expect(code).toBe(1);
