@@ -18,12 +18,15 @@ import { cpuSeconds, loadAverage, peakRssMb } from './lib/proc-stats.ts';
  *
  * BENCH_SECONDS (per window, default 5), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (default 50),
  * BENCH_CLUSTER=0 skips the cluster comparison; BENCH_PROFILE=<dir> writes a V8 CPU profile
- * (`.cpuprofile`) of the Portico gateway (dedup on) there when it stops.
+ * (`.cpuprofile`) of the Portico gateway (dedup on) there when it stops; BENCH_ONLY=deep|single
+ * runs one workload.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const withCluster = process.env.BENCH_CLUSTER !== '0';
+/** `deep` or `single`: only that part (to profile one workload). */
+const only = process.env.BENCH_ONLY;
 
 interface Target {
   label: string;
@@ -162,11 +165,13 @@ try {
   out(`deep query: identical answers, ${(Buffer.byteLength(expected) / 1024).toFixed(1)} KB`);
 
   const deepBody = JSON.stringify({ query: DEEP_QUERY });
-  out(`\ndeep query, ${concurrency} connections, ${rounds} x ${seconds} s alternating:`);
-  const deep = await alternate([stock, portico, noDedup], deepBody, concurrency);
-  const stockDeep = deep.get(stock)!;
-  for (const [target, pooled] of deep) {
-    out(summary(target.label, pooled, target.child, target === stock ? undefined : stockDeep));
+  if (only !== 'single') {
+    out(`\ndeep query, ${concurrency} connections, ${rounds} x ${seconds} s alternating:`);
+    const deep = await alternate([stock, portico, noDedup], deepBody, concurrency);
+    const stockDeep = deep.get(stock)!;
+    for (const [target, pooled] of deep) {
+      out(summary(target.label, pooled, target.child, target === stock ? undefined : stockDeep));
+    }
   }
 
   // The subgraph alone, as a target of its own: the same load straight at the accounts subgraph.
@@ -177,22 +182,24 @@ try {
     headers: { 'content-type': 'application/json' },
   };
   const usersBody = JSON.stringify({ query: USERS_QUERY });
-  out(`\n${USERS_QUERY}, 1 connection, ${rounds} x ${seconds} s alternating:`);
-  const single = await alternate([alone, stock, portico], usersBody, 1);
-  const aloneP50 = percentile(
-    single.get(alone)!.latencies.sort((a, b) => a - b),
-    50,
-  );
-  for (const [target, pooled] of single) {
-    const p50 = percentile(
-      pooled.latencies.sort((a, b) => a - b),
+  if (only !== 'deep') {
+    out(`\n${USERS_QUERY}, 1 connection, ${rounds} x ${seconds} s alternating:`);
+    const single = await alternate([alone, stock, portico], usersBody, 1);
+    const aloneP50 = percentile(
+      single.get(alone)!.latencies.sort((a, b) => a - b),
       50,
     );
-    const overhead = target === alone ? '' : ` | overhead p50 ${(p50 - aloneP50).toFixed(2)} ms`;
-    out(`${summary(target.label, pooled, target.child)}${overhead}`);
+    for (const [target, pooled] of single) {
+      const p50 = percentile(
+        pooled.latencies.sort((a, b) => a - b),
+        50,
+      );
+      const overhead = target === alone ? '' : ` | overhead p50 ${(p50 - aloneP50).toFixed(2)} ms`;
+      out(`${summary(target.label, pooled, target.child)}${overhead}`);
+    }
   }
 
-  if (withCluster) {
+  if (withCluster && !only) {
     await noDedup.child.stop();
     const cluster = await startGateway(
       'Portico, 2 workers',

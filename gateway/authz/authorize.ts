@@ -1,23 +1,14 @@
+import { createHash } from 'node:crypto';
 import {
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  GraphQLIncludeDirective,
   type GraphQLOutputType,
   type GraphQLSchema,
-  GraphQLSkipDirective,
-  getDirectiveValues,
   getNamedType,
-  getVariableValues,
-  isCompositeType,
-  isInterfaceType,
-  isObjectType,
   Kind,
   type OperationDefinitionNode,
-  type SelectionSetNode,
+  print,
   TypeInfo,
-  typeFromAST,
   visit,
   visitWithTypeInfo,
 } from 'graphql';
@@ -26,6 +17,7 @@ import {
   type SecurityRequirements,
   unmetRequirement,
 } from '../../platform/authz/requirements.ts';
+import { analyzeOperation, type OperationAnalysis, type SelectedField } from '../operation/analysis.ts';
 
 /** One step of a response path pattern: a response key and the type of the field there. */
 export interface Segment {
@@ -44,31 +36,81 @@ export interface Decision {
   denials: Denial[];
   /** The operation without the denied fields, to plan and execute instead of the original. */
   document: DocumentNode;
+  /** The plan-cache key of the reduced document (its own, so no caller is served another's plan). */
+  queryHash: string;
   /** Path patterns (joined keys) at which the client itself asked for `__typename`. */
   typenameRequested: Set<string>;
 }
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 
-/**
- * Whether `@skip` / `@include` keep a selection, with the operation's coerced variables. When the
- * variables do not coerce, the selection counts as included: the request fails on its variables
- * anyway, and deciding "included" can only deny more, never less.
- */
-function included(
-  node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1],
-  variables: Record<string, unknown> | undefined,
-): boolean {
-  if (!node.directives?.length || !variables) return true;
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+/** The operation without the fields at `denied` coordinates, kept valid with `__typename`. */
+function reduce(schema: GraphQLSchema, document: DocumentNode, denied: Set<string>): DocumentNode {
+  const typeInfo = new TypeInfo(schema);
+  const withoutDenied = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        return parent && denied.has(`${parent.name}.${node.name.value}`) ? null : undefined;
+      },
+    }),
+  );
+  // A selection set left empty would not validate; `__typename` keeps it valid and is removed
+  // from the response again unless the client asked for it.
+  return visit(withoutDenied, {
+    SelectionSet: {
+      leave(node) {
+        return node.selections.length === 0 ? { ...node, selections: [TYPENAME] } : undefined;
+      },
+    },
+  });
+}
+
+function decide(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  analysis: OperationAnalysis,
+  requirements: SecurityRequirements,
+  caller: Caller,
+): Decision | null {
+  const denials: Denial[] = [];
+  const deniedCoordinates = new Set<string>();
+  const walk = (fields: SelectedField[], pattern: Segment[]) => {
+    for (const field of fields) {
+      const named = getNamedType(field.definition.type);
+      // A field's own requirement and its type's both apply.
+      const reason =
+        [requirements.fields.get(field.coordinate), requirements.types.get(named.name)]
+          .map((requirement) => (requirement ? unmetRequirement(requirement, caller) : null))
+          .find((denied) => denied !== null) ?? null;
+      const here = [...pattern, { key: field.key, type: field.definition.type }];
+      if (reason) {
+        denials.push({ pattern: here, coordinate: field.coordinate, reason });
+        deniedCoordinates.add(field.coordinate);
+      } else {
+        walk(field.children, here);
+      }
+    }
+  };
+  walk(analysis.fields, []);
+  if (denials.length === 0) return null;
+  const reduced = reduce(schema, document, deniedCoordinates);
+  return {
+    denials,
+    document: reduced,
+    queryHash: createHash('sha256').update(print(reduced)).digest('hex'),
+    typenameRequested: analysis.typenameAt,
+  };
 }
 
 /**
  * Decides which fields of an operation the caller may not see, by the supergraph's
- * `@authenticated` and `@requiresScopes` on the field and on the type it returns. Decisions are
- * per schema coordinate, so removing a denied field wherever it appears (fragments included)
- * matches what the walk decided. Returns null when everything is allowed.
+ * `@authenticated` and `@requiresScopes` on the field and on the type it returns, over the shared
+ * operation analysis (so it sees exactly what rate limits and cost see). Decisions are per schema
+ * coordinate, so removing a denied field wherever it appears (fragments included) matches what
+ * the walk decided. Returns null when everything is allowed. Memoized per analysis and per what
+ * the caller holds (authenticated, scopes): a repeated operation is decided once per kind of caller.
  */
 export function authorize(
   schema: GraphQLSchema,
@@ -78,84 +120,18 @@ export function authorize(
   requirements: SecurityRequirements,
   caller: Caller,
 ): Decision | null {
-  // Defaults applied and values coerced as execution will see them; raw request variables miss
-  // defaults (`$withModels: Boolean = true`) and would make getDirectiveValues throw.
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], inputs);
-  const variables = coerced.errors ? undefined : coerced.coerced;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const analysis = analyzeOperation(schema, document, operation, inputs);
+  let memo = analysis.memo.get('authz') as
+    | { requirements: SecurityRequirements; decisions: Map<string, Decision | null> }
+    | undefined;
+  if (memo?.requirements !== requirements) {
+    memo = { requirements, decisions: new Map() };
+    analysis.memo.set('authz', memo);
   }
-  const denials: Denial[] = [];
-  const deniedCoordinates = new Set<string>();
-  const typenameRequested = new Set<string>();
-
-  const walk = (
-    selectionSet: SelectionSetNode,
-    parent: GraphQLCompositeType,
-    pattern: Segment[],
-    seen: Set<string>,
-  ) => {
-    for (const selection of selectionSet.selections) {
-      if (!included(selection, variables)) continue;
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? typeFromAST(schema, selection.typeCondition) : parent;
-        if (type && isCompositeType(type)) walk(selection.selectionSet, type, pattern, seen);
-        continue;
-      }
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment || seen.has(fragment.name.value)) continue;
-        const type = typeFromAST(schema, fragment.typeCondition);
-        if (type && isCompositeType(type))
-          walk(fragment.selectionSet, type, pattern, new Set([...seen, fragment.name.value]));
-        continue;
-      }
-      const name = selection.name.value;
-      const key = selection.alias?.value ?? name;
-      if (name === '__typename') typenameRequested.add(pattern.map((s) => s.key).join('.'));
-      if (name.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))) continue;
-      const field = parent.getFields()[name];
-      if (!field) continue;
-      const coordinate = `${parent.name}.${name}`;
-      const named = getNamedType(field.type);
-      // A field's own requirement and its type's both apply.
-      const reason =
-        [requirements.fields.get(coordinate), requirements.types.get(named.name)]
-          .map((requirement) => (requirement ? unmetRequirement(requirement, caller) : null))
-          .find((denied) => denied !== null) ?? null;
-      const here = [...pattern, { key, type: field.type }];
-      if (reason) {
-        denials.push({ pattern: here, coordinate, reason });
-        deniedCoordinates.add(coordinate);
-      } else if (selection.selectionSet && isCompositeType(named)) {
-        walk(selection.selectionSet, named, here, seen);
-      }
-    }
-  };
-  const root = schema.getRootType(operation.operation);
-  if (!root) return null;
-  walk(operation.selectionSet, root, [], new Set());
-  if (denials.length === 0) return null;
-
-  const typeInfo = new TypeInfo(schema);
-  const withoutDenied = visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        return parent && deniedCoordinates.has(`${parent.name}.${node.name.value}`) ? null : undefined;
-      },
-    }),
-  );
-  // A selection set left empty would not validate; `__typename` keeps it valid and is removed
-  // from the response again unless the client asked for it.
-  const filtered = visit(withoutDenied, {
-    SelectionSet: {
-      leave(node) {
-        return node.selections.length === 0 ? { ...node, selections: [TYPENAME] } : undefined;
-      },
-    },
-  });
-  return { denials, document: filtered, typenameRequested };
+  const key = `${caller.authenticated}\n${[...caller.scopes].sort().join(' ')}`;
+  if (memo.decisions.has(key)) return memo.decisions.get(key)!;
+  const decision = decide(schema, document, analysis, requirements, caller);
+  // Distinct scope sets are few in practice; a flood of them only costs recomputation.
+  if (memo.decisions.size < 256) memo.decisions.set(key, decision);
+  return decision;
 }

@@ -1,12 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  type FragmentDefinitionNode,
-  type GraphQLObjectType,
-  getNamedType,
-  Kind,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { type GraphQLObjectType, getNamedType } from 'graphql';
 import { challenge } from '../../platform/auth/challenge.ts';
 import {
   type Caller,
@@ -15,30 +8,7 @@ import {
 } from '../../platform/authz/requirements.ts';
 import { codedError } from '../../platform/errors.ts';
 import type { GatewayContext } from '../context.ts';
-
-/** Root field names an operation selects, through fragments, ignoring `__typename`. */
-export function rootFieldNames(
-  operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-): Set<string> {
-  const names = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== '__typename') names.add(selection.name.value);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments[selection.name.value];
-        if (fragment) walk(fragment.selectionSet);
-      }
-    }
-  };
-  walk(operation.selectionSet);
-  return names;
-}
+import { analyzeOperation } from '../operation/analysis.ts';
 
 const ANONYMOUS: Caller = { authenticated: false, scopes: [] };
 
@@ -73,7 +43,7 @@ export function anonymousAccessPlugin(options: {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation, document, schema }) {
+        async didResolveOperation({ contextValue, operation, document, schema, request }) {
           if (contextValue.identity || !operation) return;
           const root = schema.getRootType(operation.operation);
           const requirements = options.requirements();
@@ -82,11 +52,8 @@ export function anonymousAccessPlugin(options: {
             (options.mode === 'rootFields'
               ? listed.has(name)
               : root !== null && root !== undefined && unguarded(root, name, requirements));
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-          }
-          const denied = [...rootFieldNames(operation, fragments)].filter((name) => !allowed(name));
+          const { rootFields } = analyzeOperation(schema, document, operation, request.variables ?? {});
+          const denied = [...rootFields].filter((name) => !allowed(name));
           if (denied.length > 0) {
             throw codedError('UNAUTHENTICATED', `a bearer token is required for ${denied.join(', ')}`, {
               status: 401,

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { print } from 'graphql';
 import type { SecurityRequirements } from '../../platform/authz/requirements.ts';
 import { applyDecision } from '../authz/apply.ts';
 import { authorize, type Decision } from '../authz/authorize.ts';
@@ -40,7 +38,7 @@ export function fieldAuthorizationPlugin(
           // or a caller with more scopes could be served the reduced plan (or the reverse).
           const mutable = requestContext as { document: typeof decision.document; queryHash: string };
           mutable.document = decision.document;
-          mutable.queryHash = createHash('sha256').update(print(decision.document)).digest('hex');
+          mutable.queryHash = decision.queryHash;
         },
         async willSendResponse({ response }) {
           if (decision && response.body.kind === 'single') {

@@ -4,11 +4,12 @@ import { codedError } from '../../platform/errors.ts';
 import { fieldCallerKey } from '../../platform/rate-limit/directive.ts';
 import { type PolicyState, rateLimitHeaders } from '../../platform/rate-limit/headers.ts';
 import type { GatewayContext } from '../context.ts';
+import { analyzeOperation } from '../operation/analysis.ts';
 import { estimateCost } from '../rate-limit/cost.ts';
 import type { RequestFacts } from '../rate-limit/declared-limits.ts';
 import { enforceLimits } from '../rate-limit/enforce.ts';
 import type { GatewayRateLimits } from '../rate-limit/index.ts';
-import { rateLimitedFields, selectedCoordinates, subgraphsOf } from '../rate-limit/operation-fields.ts';
+import { rateLimitedFields, subgraphsOf } from '../rate-limit/operation-fields.ts';
 import type { LimitDirectives } from '../rate-limit/supergraph-directives.ts';
 
 /** A client asks for the estimated cost in `extensions.cost` with this request header. */
@@ -62,11 +63,7 @@ export function rateLimitPlugin(
             return cost;
           };
           if (wantsCost) estimate();
-          let coordinates: Set<string> | undefined;
-          const selected = () => {
-            coordinates ??= selectedCoordinates(schema, document, operation, variables);
-            return coordinates;
-          };
+          const selected = () => analyzeOperation(schema, document, operation, variables).coordinates;
           const facts: RequestFacts = {
             identity: contextValue.identity,
             clientIp: contextValue.clientIp,

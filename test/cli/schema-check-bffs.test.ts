@@ -34,12 +34,11 @@ function registerApps(fixture: SchemaFixture): void {
       ],
     }),
   );
-  // In place of the project's own registrations (the reference app), so each test knows its apps.
+  // In place of the reference app that portico.yaml registers.
   fixture.edit(
     'portico.yaml',
-    /\n {2}apps:\n( {4}- .*\n)+/,
-    `
-  apps:
+    /^ {2}apps:\n(?: {4}- .*\n)+/m,
+    `  apps:
     - { name: web-dashboard, bff: web, operations: [apps/web/operations/*.graphql] }
     - { name: ios, bff: mobile, operations: [apps/ios/persisted-queries.json] }
 `,
