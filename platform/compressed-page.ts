@@ -3,7 +3,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 
 const compressors = {
-  // Quality 5: a ninth of the size of the 9 MB IDE in a fraction of a second; 11 takes seconds.
+  // Quality 5: the 9.1 MB IDE in 1.9 MB, in about a second once per process; 11 takes many seconds.
   br: (body: string) => promisify(brotliCompress)(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }),
   gzip: (body: string) => promisify(gzip)(body, { level: 6 }),
 } as const;
