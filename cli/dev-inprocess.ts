@@ -1,6 +1,7 @@
 import type { PorticoConfig } from '../platform/config/schema.ts';
 import type { Service } from '../platform/service.ts';
 import { buildService, type ServiceName } from '../platform/services.ts';
+import { hostSeveralServices } from '../platform/telemetry/tracing.ts';
 import type { Progress } from './dev-progress.ts';
 import type { CommandIO } from './io.ts';
 import { waitForServices } from './wait-ready.ts';
@@ -27,6 +28,8 @@ export function inProcessPlatform(
 ): InProcessPlatform {
   const started: Service[] = [];
   let stopped = false;
+  // Each service's spans must still carry its own service.name (platform/telemetry/provider.ts).
+  hostSeveralServices();
   const stop = async (graceMs: number) => {
     stopped = true;
     const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { VerifiedIdentity } from '../platform/auth/verify.ts';
 import { type DeadlineLimits, requestDeadline } from '../platform/deadline.ts';
+import type { RequestTrace } from '../platform/telemetry/request-trace.ts';
+import { requestTrace } from '../platform/telemetry/server-spans.ts';
 import { inboundTrace } from '../platform/trace.ts';
 
 /**
@@ -21,6 +23,11 @@ export interface GatewayContext {
   clientHeaders: IncomingHttpHeaders;
   traceparent: string | undefined;
   tracestate: string | undefined;
+  /**
+   * Where this request's spans go when tracing is on: the server span, then (once planned) the
+   * execute span, so subgraph fetches are its children (telemetry/phases.ts). None when off.
+   */
+  trace: RequestTrace | undefined;
   receivedAt: number;
   /**
    * Epoch ms by which the answer is due: the client's deadline capped by the gateway's maximum.
@@ -42,6 +49,7 @@ export function gatewayContext(limits: DeadlineLimits) {
       clientIp: request.ip,
       clientHeaders: request.headers,
       ...trace,
+      trace: requestTrace(request.raw),
       receivedAt,
       deadline: requestDeadline(request.headers, receivedAt, limits),
     };

@@ -10,10 +10,12 @@ import {
 } from '../platform/authz/requirements.ts';
 import { resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
+import { installCors } from '../platform/cors.ts';
 import { mountGraphQL } from '../platform/graphql.ts';
 import { createQueryGuard } from '../platform/limits/guard.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
+import { createGatewayCache } from './cache/index.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
 import { createPersistedQueries } from './persisted/index.ts';
 import { installSafelistHook } from './persisted/safelist.ts';
@@ -29,6 +31,8 @@ import {
   readLimitDirectives,
 } from './rate-limit/supergraph-directives.ts';
 import { supergraphFromFile } from './supergraph.ts';
+import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
+import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
 
 const GRAPHQL_PATH = '/graphql';
@@ -63,14 +67,19 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     bodyLimit: config.gateway.maxBodyBytes,
     trustProxy: config.gateway.trustProxy,
   });
+  await installCors(service.app, config, 'gateway');
   const auth = resolveAuth(config);
   const signer = await createAssertionSigner(config.subgraphAuth, { development, log: service.logger });
   // Subgraphs (or anything else internal) may fetch the keys that verify our assertions here.
   service.admin.get('/.well-known/jwks.json', async () => signer.publicKeys());
+  const cache = config.cache.enabled
+    ? createGatewayCache(config, { log: service.logger, metrics: service.metrics })
+    : null;
   const transport = createTransport(config.gateway, auth, {
     signer,
     log: service.logger,
     metrics: service.metrics,
+    entityCache: cache?.entityInterceptor,
   });
   const persisted = createPersistedQueries(config, service.logger);
   let schemaId: string | null = null;
@@ -79,6 +88,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const rateLimits = config.rateLimits.enabled
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
     : null;
+  const gatewayMetrics = createGatewayMetrics(service.metrics, rateLimits !== null);
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -90,9 +100,11 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
         requirements = readRequirements(sdl);
         limitDirectives = readLimitDirectives(sdl);
         schemaId = id;
+        cache?.onSupergraph(sdl);
       },
     }),
     buildService: (definition) => transport.buildService(definition),
+    experimental_didResolveQueryPlan: observePlans(gatewayMetrics.plan),
     logger: service.logger,
   });
 
@@ -107,6 +119,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       introspection,
       persistedQueries: persisted.apollo,
       plugins: [
+        tracingPlugin(),
+        gatewayMetrics.plugin,
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
         anonymousAccessPlugin({
@@ -115,6 +129,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
           introspection,
           requirements: () => requirements,
         }),
+        // Before field authorization: it stores the answer before the denials are written into it.
+        ...(cache ? [cache.plugin] : []),
         fieldAuthorizationPlugin(() => requirements),
         valueCompletionPlugin(),
       ],
@@ -131,6 +147,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     await transport.close();
     await persisted.close();
     await rateLimits?.close();
+    await cache?.close();
   });
   return service;
 }

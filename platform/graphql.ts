@@ -17,6 +17,7 @@ import { landingPagePlugin } from './landing-page.ts';
 import type { QueryGuard } from './limits/guard.ts';
 import { operationKindsPlugin } from './operation-kinds.ts';
 import type { Service } from './service.ts';
+import { operationMetricsPlugin } from './telemetry/operation-metrics.ts';
 
 export interface MountGraphQLOptions<TContext extends BaseContext> {
   service: Service;
@@ -51,6 +52,7 @@ export async function mountGraphQL<TContext extends BaseContext>(
     ApolloServerPluginSchemaReportingDisabled(),
     errorLoggingPlugin<TContext>(service.logger),
     operationKindsPlugin<TContext>(),
+    operationMetricsPlugin<TContext>(service.metrics, service.telemetry.metrics),
     development
       ? landingPagePlugin({ endpoint: path, title: `Portico ${service.name}` })
       : ApolloServerPluginLandingPageDisabled(),

@@ -8,6 +8,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { createCutOffCounter, createMetricsRegistry, installRequestMetrics } from './metrics.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 import { installBodyIdleTimeout, serverTimeoutOptions } from './socket-limits.ts';
+import { createServerSpans } from './telemetry/server-spans.ts';
+import { createTracing, TRACING_OFF, type Tracing } from './telemetry/tracing.ts';
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
@@ -16,6 +18,10 @@ export interface Service {
   readonly app: FastifyInstance;
   readonly logger: Logger;
   readonly metrics: Registry;
+  /** This service's tracer (off until `listen`, and for good when no OTLP endpoint is set). */
+  readonly tracing: Tracing;
+  /** Telemetry settings (per-operation metrics labels), for what the service mounts. */
+  readonly telemetry: PorticoConfig['telemetry'];
   /** The operational listener (metrics, internal keys): never the port clients use. */
   readonly admin: FastifyInstance;
   /** Where the admin listener listens, once `listen` has run. */
@@ -31,7 +37,7 @@ export interface Service {
 
 export interface CreateServiceOptions {
   name: string;
-  config: Pick<PorticoConfig, 'logLevel' | 'logPretty' | 'host' | 'server' | 'admin'>;
+  config: Pick<PorticoConfig, 'logLevel' | 'logPretty' | 'host' | 'server' | 'admin' | 'telemetry'>;
   logger?: Logger;
   bodyLimit?: number;
   /** Which proxies' X-Forwarded-For to believe for `request.ip` (fastify's trustProxy); none by default. */
@@ -49,11 +55,17 @@ export function createService(options: CreateServiceOptions): Service {
   const logger = options.logger ?? createLogger(options.name, options.config);
   const metrics = createMetricsRegistry(options.name);
   const cutOff = createCutOffCounter(metrics);
+  let tracing = TRACING_OFF;
+  const tracingReady = createTracing(options.name, options.config.telemetry.tracing).then((ready) => {
+    tracing = ready;
+  });
+  const spans = createServerSpans(() => tracing, PROBES);
   const app = Fastify({
     ...serverTimeoutOptions(options.config.server),
     // pino's Logger is a FastifyBaseLogger at runtime; the generic would otherwise leak into every signature.
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
+    childLoggerFactory: spans.childLoggerFactory,
     logController: new LogController({
       requestIdLogLabel: 'requestId',
       // Probes arrive every few seconds from orchestrators; logging them drowns real traffic.
@@ -80,6 +92,7 @@ export function createService(options: CreateServiceOptions): Service {
   installBodyIdleTimeout(app, options.config.server.bodyIdleTimeoutMs, cutOff);
   installHttpErrorHandlers(app);
   installRequestMetrics(app, metrics);
+  spans.install(app);
   const admin = createAdminListener(metrics);
   let adminAddress: string | null = null;
 
@@ -108,6 +121,10 @@ export function createService(options: CreateServiceOptions): Service {
     logger,
     metrics,
     admin,
+    get tracing() {
+      return tracing;
+    },
+    telemetry: options.config.telemetry,
     get adminAddress() {
       return adminAddress;
     },
@@ -118,6 +135,7 @@ export function createService(options: CreateServiceOptions): Service {
       checks.set(name, check);
     },
     async listen(port, host = options.config.host, adminPort = 0) {
+      await tracingReady;
       const address = await app.listen({ port, host });
       adminAddress = await admin.listen({ port: adminPort, host: options.config.admin.host });
       return address;
@@ -126,6 +144,7 @@ export function createService(options: CreateServiceOptions): Service {
       draining = true;
       await app.close();
       await admin.close();
+      await tracing.shutdown();
     },
   };
 }

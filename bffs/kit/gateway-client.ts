@@ -5,6 +5,7 @@ import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { isErrorCode } from '../../platform/errors.ts';
 import { REQUEST_DEADLINE_HEADER } from '../../platform/headers.ts';
 import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
+import { type RequestTrace, startClientCall } from '../../platform/telemetry/request-trace.ts';
 import { childTraceparent } from '../../platform/trace.ts';
 import { GatewayCallError } from './failures.ts';
 
@@ -20,6 +21,8 @@ export interface CallContext {
   authorization: string | undefined;
   requestId: string;
   traceparent: string | undefined;
+  /** The BFF request's trace when tracing is on: each gateway call is a CLIENT span under it. */
+  trace?: RequestTrace | undefined;
   /** Epoch ms by which the BFF must answer its client. */
   deadline: number;
   log: FastifyBaseLogger;
@@ -107,79 +110,98 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         [REQUEST_DEADLINE_HEADER]: String(call.deadline - options.marginMs),
       };
       if (call.authorization) headers.authorization = call.authorization;
-      const signal = AbortSignal.timeout(budget);
-      let status: number;
-      let text: string;
-      let responseHeaders: Record<string, string | string[] | undefined>;
+      const span = startClientCall(
+        call.trace,
+        `gateway ${operationName ?? 'anonymous'}`,
+        {
+          'graphql.operation.name': operationName ?? '',
+        },
+        headers,
+      );
       try {
-        const response = await request(options.url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ query, variables, operationName }),
-          dispatcher: mutation ? plain : retrying,
-          signal,
-        });
-        status = response.statusCode;
-        responseHeaders = response.headers;
-        text = await response.body.text();
+        const result = await send();
+        span?.end(result.status);
+        return result.value;
       } catch (error) {
-        if (signal.aborted)
-          throw new GatewayCallError(
-            'DEADLINE_EXCEEDED',
-            `the gateway did not answer ${operationName} before the deadline`,
-          );
-        call.log.warn({ err: error, operationName }, 'gateway call failed');
-        throw new GatewayCallError('GATEWAY_UNAVAILABLE', 'the gateway could not be reached');
+        span?.end(undefined, error instanceof GatewayCallError ? error.code : 'GATEWAY_UNAVAILABLE');
+        throw error;
       }
-      let body: { data?: unknown; errors?: GraphQLFormattedError[] } | undefined;
-      try {
-        body = JSON.parse(text) as typeof body;
-      } catch {
-        body = undefined;
-      }
-      if (status === 401) {
-        throw new GatewayCallError(
-          'UNAUTHENTICATED',
-          body?.errors?.[0]?.message ?? 'the gateway rejected the token',
-          {
-            status: 401,
-            headers: {
-              'www-authenticate': header(responseHeaders['www-authenticate']) ?? 'Bearer realm="portico"',
-            },
-          },
-        );
-      }
-      if (status === 429) {
-        const retryAfter = header(responseHeaders['retry-after']);
-        throw new GatewayCallError(
-          'RATE_LIMITED',
-          body?.errors?.[0]?.message ?? 'rate limited by the gateway',
-          {
-            status: 429,
-            headers: retryAfter ? { 'retry-after': retryAfter } : {},
-            extensions: { retryAfter: retryAfter ? Number(retryAfter) : undefined },
-          },
-        );
-      }
-      if (body === undefined || (status !== 200 && !('data' in body && body.data))) {
-        call.log.warn({ status, operationName, errors: body?.errors }, 'gateway refused a BFF operation');
-        const refusal = body?.errors?.[0];
-        const code = refusal?.extensions?.code;
-        if (status >= 400 && status < 500 && isErrorCode(code) && code !== 'INTERNAL') {
-          // The caller's request was too much for the gateway (a limit, a size): the caller hears
-          // the same code and status, with the limit that was met.
-          const { limit, max, found } = refusal?.extensions ?? {};
-          throw new GatewayCallError(code, refusal?.message ?? `the gateway answered ${status}`, {
-            status,
-            extensions: { limit, max, found },
+
+      async function send(): Promise<{ status: number; value: GatewayResult<never> }> {
+        const signal = AbortSignal.timeout(budget);
+        let status: number;
+        let text: string;
+        let responseHeaders: Record<string, string | string[] | undefined>;
+        try {
+          const response = await request(options.url, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ query, variables, operationName }),
+            dispatcher: mutation ? plain : retrying,
+            signal,
           });
+          status = response.statusCode;
+          responseHeaders = response.headers;
+          text = await response.body.text();
+        } catch (error) {
+          if (signal.aborted)
+            throw new GatewayCallError(
+              'DEADLINE_EXCEEDED',
+              `the gateway did not answer ${operationName} before the deadline`,
+            );
+          call.log.warn({ err: error, operationName }, 'gateway call failed');
+          throw new GatewayCallError('GATEWAY_UNAVAILABLE', 'the gateway could not be reached');
         }
-        throw new GatewayCallError(
-          status >= 500 || body === undefined ? 'GATEWAY_UNAVAILABLE' : 'INTERNAL',
-          `the gateway answered ${status}`,
-        );
+        let body: { data?: unknown; errors?: GraphQLFormattedError[] } | undefined;
+        try {
+          body = JSON.parse(text) as typeof body;
+        } catch {
+          body = undefined;
+        }
+        if (status === 401) {
+          throw new GatewayCallError(
+            'UNAUTHENTICATED',
+            body?.errors?.[0]?.message ?? 'the gateway rejected the token',
+            {
+              status: 401,
+              headers: {
+                'www-authenticate': header(responseHeaders['www-authenticate']) ?? 'Bearer realm="portico"',
+              },
+            },
+          );
+        }
+        if (status === 429) {
+          const retryAfter = header(responseHeaders['retry-after']);
+          throw new GatewayCallError(
+            'RATE_LIMITED',
+            body?.errors?.[0]?.message ?? 'rate limited by the gateway',
+            {
+              status: 429,
+              headers: retryAfter ? { 'retry-after': retryAfter } : {},
+              extensions: { retryAfter: retryAfter ? Number(retryAfter) : undefined },
+            },
+          );
+        }
+        if (body === undefined || (status !== 200 && !('data' in body && body.data))) {
+          call.log.warn({ status, operationName, errors: body?.errors }, 'gateway refused a BFF operation');
+          const refusal = body?.errors?.[0];
+          const code = refusal?.extensions?.code;
+          if (status >= 400 && status < 500 && isErrorCode(code) && code !== 'INTERNAL') {
+            // The caller's request was too much for the gateway (a limit, a size): the caller hears
+            // the same code and status, with the limit that was met.
+            const { limit, max, found } = refusal?.extensions ?? {};
+            throw new GatewayCallError(code, refusal?.message ?? `the gateway answered ${status}`, {
+              status,
+              extensions: { limit, max, found },
+            });
+          }
+          throw new GatewayCallError(
+            status >= 500 || body === undefined ? 'GATEWAY_UNAVAILABLE' : 'INTERNAL',
+            `the gateway answered ${status}`,
+          );
+        }
+        return { status, value: { data: (body.data ?? null) as never, errors: body.errors ?? [] } };
       }
-      return { data: (body.data ?? null) as never, errors: body.errors ?? [] };
     },
     close: () => plain.close(),
   };

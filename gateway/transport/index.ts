@@ -9,6 +9,7 @@ import { createBudgets } from './budget.ts';
 import { SubgraphDataSource } from './data-source.ts';
 import { deadlineInterceptor } from './deadline.ts';
 import { dedupInterceptor } from './dedup.ts';
+import { fetchMetricsInterceptor } from './fetch-metrics.ts';
 import { hedgeInterceptor } from './hedge.ts';
 import { createAgentPool, createHttpCall } from './http.ts';
 import { createLatencies } from './latency.ts';
@@ -17,6 +18,7 @@ import { createPolicies } from './policy.ts';
 import { retryInterceptor } from './retry.ts';
 import { canaryRouteInterceptor } from './route.ts';
 import { timeoutInterceptor } from './timeout.ts';
+import { attemptSpanInterceptor, fetchSpanInterceptor } from './trace.ts';
 import { compose, type Interceptor } from './types.ts';
 
 type GatewayConfig = PorticoConfig['gateway'];
@@ -26,6 +28,8 @@ export interface TransportOptions {
   signer: AssertionSigner;
   log?: Logger;
   metrics?: Registry;
+  /** The entity cache (gateway/cache): right after routing, so a hit sends nothing. */
+  entityCache?: Interceptor | null;
 }
 
 /**
@@ -36,13 +40,18 @@ export interface TransportOptions {
  * The order of the chain, outermost first, and why:
  *
  *   data source
+ *     -> span      the fetch's trace span, around all that follows (pass-through when not traced)
+ *     -> metrics   the fetch's duration and outcome
  *     -> route     picks the URL first: everything after it (dedup key, breaker, budget) is per target
+ *     -> entities  cached `_entities` answers (gateway/cache/entities.ts), when on: only misses go on;
+ *                  canary calls pass by, so a canary's answers are never served as the stable one's
  *     -> deadline  what is left of the request's deadline; nothing left = not sent
  *     -> dedup     after deadline, so each waiting caller keeps its own deadline
  *     -> retry     one shared call is retried once, not once per waiting caller; spends the budget
  *     -> breaker   sees every attempt, so retries against a dead subgraph open it and then stop
  *     -> timeout   per attempt, and around the hedge, so a hedged attempt costs one timeout at most
  *     -> hedge     a second copy of a slow attempt, from the same budget as retries
+ *     -> attempt   one span per HTTP attempt; the traceparent the subgraph continues from
  *     -> assert    the gateway's signed assertion for this subgraph, on every attempt (cached)
  *     -> http      undici, one keep-alive pool per subgraph; every failure classified
  */
@@ -61,7 +70,10 @@ export function createTransport(
   });
   const agents = createAgentPool((subgraph) => policyFor(subgraph).connections);
   const interceptors: Interceptor[] = [
+    fetchSpanInterceptor(),
+    fetchMetricsInterceptor(options.metrics),
     canaryRouteInterceptor(policyFor),
+    ...(options.entityCache ? [options.entityCache] : []),
     deadlineInterceptor(config.deadlineMarginMs),
     dedupInterceptor((subgraph) => policyFor(subgraph).dedup),
     retryInterceptor({
@@ -81,6 +93,7 @@ export function createTransport(
       latencies,
       onHedge: (request) => metrics.hedge(request.subgraph),
     }),
+    attemptSpanInterceptor(),
     assertionInterceptor(options.signer),
   ];
   const call = compose(createHttpCall(agents.agentFor), interceptors);

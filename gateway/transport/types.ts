@@ -1,6 +1,7 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { ErrorCode } from '../../platform/errors.ts';
 import type { GatewayContext } from '../context.ts';
+import type { FetchTrace } from './trace.ts';
 
 /** What a subgraph answered, in the shape @apollo/gateway merges. */
 export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -23,6 +24,8 @@ export interface SubgraphRequest {
   canary?: boolean;
   /** Epoch ms by which this call must be answered; set by the deadline interceptor. */
   deadline?: number;
+  /** The fetch's span and what its attempts did, when the request is traced (trace.ts). */
+  trace?: FetchTrace;
 }
 
 /**

@@ -1,5 +1,7 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import { codedError } from '../errors.ts';
+import { startPhase } from '../telemetry/server-spans.ts';
 import { bearerToken } from './bearer.ts';
 import { challenge } from './challenge.ts';
 import { KeySetUnavailableError } from './keys.ts';
@@ -29,9 +31,13 @@ export function installAuthHook(app: FastifyInstance, verify: TokenVerifier, pat
         headers: challenge('malformed Authorization header'),
       });
     }
+    const span = startPhase(request.raw, 'auth');
     try {
       request.identity = await verify(token);
+      span?.end();
     } catch (error) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: 'token not accepted' });
+      span?.end();
       if (error instanceof TokenRejectedError) {
         request.log.info({ reason: error.reason }, 'token rejected');
         throw codedError('UNAUTHENTICATED', `invalid token: ${error.reason}`, {

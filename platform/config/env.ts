@@ -6,6 +6,7 @@ const asInt: Parse = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
 const asBool: Parse = (raw) =>
   /^(1|true|yes)$/i.test(raw) ? true : /^(0|false|no)$/i.test(raw) ? false : raw;
 const asString: Parse = (raw) => raw;
+const asNumber: Parse = (raw) => (raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw);
 /** `true`/`false`, or proxy addresses and ranges, comma-separated. */
 const asTrustProxy: Parse = (raw) => {
   const parsed = asBool(raw);
@@ -42,6 +43,18 @@ export const envOverrides: readonly Override[] = [
   { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_FILE', path: ['subgraphAuth', 'jwksFile'], parse: asString },
   { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_URL', path: ['subgraphAuth', 'jwksUrl'], parse: asString },
   { env: 'PORTICO_ADMIN_HOST', path: ['admin', 'host'], parse: asString },
+  // OpenTelemetry's own variables, so a collector is set the way every other service sets it.
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', path: ['telemetry', 'tracing', 'endpoint'], parse: asString },
+  {
+    env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    path: ['telemetry', 'tracing', 'tracesEndpoint'],
+    parse: asString,
+  },
+  { env: 'OTEL_EXPORTER_OTLP_PROTOCOL', path: ['telemetry', 'tracing', 'protocol'], parse: asString },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', path: ['telemetry', 'tracing', 'protocol'], parse: asString },
+  { env: 'OTEL_SERVICE_NAME', path: ['telemetry', 'tracing', 'serviceName'], parse: asString },
+  { env: 'OTEL_TRACES_SAMPLER', path: ['telemetry', 'tracing', 'sampler'], parse: asString },
+  { env: 'OTEL_TRACES_SAMPLER_ARG', path: ['telemetry', 'tracing', 'samplerArg'], parse: asNumber },
   ...serviceNames.map((name) => ({
     env: portVariable(name),
     path: ['ports', name],

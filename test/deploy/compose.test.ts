@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,37 @@ const routingUrls = new Map(
   readSupergraphConfig(join(projectRoot, 'supergraph.yaml')).subgraphs.map((s) => [s.name, new URL(s.url)]),
 );
 const nginx = read('deploy/nginx.conf');
+const collector = parse(read('deploy/otel-collector.yaml')) as {
+  receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+  exporters: Record<string, { endpoint: string }>;
+  service: { pipelines: { traces: { receivers: string[]; exporters: string[] } } };
+};
+/** Containers that receive from the services on both networks (spans; later, scrapes). */
+const TELEMETRY_RECEIVERS = ['otel-collector', 'prometheus'];
+const prometheus = parse(read('deploy/prometheus.yml')) as {
+  scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
+};
+const dashboard = JSON.parse(read('deploy/grafana/dashboards/portico.json')) as {
+  uid: string;
+  panels: { title: string; targets: { expr: string }[] }[];
+};
+/** Every metric name the code registers (`name: 'x_total'` in a prom-client constructor). */
+const registered = (() => {
+  const out = execFileSync(
+    'git',
+    ['grep', '--untracked', '-h', '-o', "name: '[a-z_]*_[a-z]*'", '--', '*.ts'],
+    {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    },
+  );
+  return new Set(
+    out
+      .split('\n')
+      .map((line) => line.replace(/^name: '|'$/g, ''))
+      .filter(Boolean),
+  );
+})();
 
 const serving = (name: string) =>
   Object.entries(services).filter(([, s]) => s.command?.[0] === 'serve' && s.command[1] === name);
@@ -143,7 +175,9 @@ describe('docker-compose.yml', () => {
       .filter(([, service]) => networksOf(service).has('internal'))
       .map(([name]) => name)
       .sort();
-    expect(onInternal).toEqual([...subgraphNames, ...replicas.map(([name]) => name), 'redis'].sort());
+    expect(onInternal).toEqual(
+      [...subgraphNames, ...replicas.map(([name]) => name), 'redis', ...TELEMETRY_RECEIVERS].sort(),
+    );
     for (const name of subgraphNames) {
       expect([...networksOf(services[name])], name).toEqual(['internal']);
       expect(services[name]?.ports, `${name} publishes no port`).toBeUndefined();
@@ -211,6 +245,82 @@ describe('docker-compose.yml', () => {
     }
     expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(services['redis-edge']?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  });
+
+  it("sends every service's spans to the collector, and the collector's to Jaeger", () => {
+    const otlp = new URL(`http://${collector.receivers.otlp.protocols.http.endpoint}`);
+    for (const [name, service] of portico) {
+      const tracing = loadConfig({ env: service.environment }).telemetry.tracing;
+      const endpoint = new URL(tracing.endpoint ?? '');
+      expect(endpoint.hostname, name).toBe('otel-collector');
+      expect(endpoint.port, name).toBe(otlp.port);
+      expect(tracing.protocol, name).toBe('http/protobuf');
+      // The collector shares a network with every service that sends to it.
+      const shared = [...networksOf(service)].filter((n) => networksOf(services['otel-collector']).has(n));
+      expect(shared.length, name).toBeGreaterThan(0);
+    }
+    expect(services['otel-collector']?.volumes).toContain(
+      './deploy/otel-collector.yaml:/etc/otelcol/config.yaml:ro',
+    );
+    const pipeline = collector.service.pipelines.traces;
+    expect(pipeline.receivers).toEqual(['otlp']);
+    const exporter = collector.exporters[pipeline.exporters[0] ?? ''];
+    expect(exporter?.endpoint).toBe('jaeger:4317');
+    expect(services.jaeger?.environment?.COLLECTOR_OTLP_ENABLED).toBe('true');
+    expect(services.jaeger?.ports).toEqual(['16686:16686']);
+    const reach = [...networksOf(services.jaeger)].filter((n) =>
+      networksOf(services['otel-collector']).has(n),
+    );
+    expect(reach).toEqual(['observability']);
+    expect(networksOf(services.jaeger).has('internal')).toBe(false);
+  });
+
+  it('has Prometheus scrape every Portico container on its admin port', () => {
+    const job = prometheus.scrape_configs.find((c) => c.job_name === 'portico');
+    expect(job?.metrics_path).toBe('/metrics');
+    const targets = (job?.static_configs ?? []).flatMap((c) => c.targets).sort();
+    const expected = portico.map(
+      ([name, service]) =>
+        `${name}:${config.admin.ports[service.command![1] as keyof typeof config.admin.ports]}`,
+    );
+    expect(targets).toEqual(expected.sort());
+    expect(services.prometheus?.volumes).toContain(
+      './deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+    );
+    for (const [name, service] of portico) {
+      const shared = [...networksOf(service)].filter((n) => networksOf(services.prometheus).has(n));
+      expect(shared.length, name).toBeGreaterThan(0);
+      expect(service.environment?.PORTICO_ADMIN_HOST, name).toBe('0.0.0.0');
+    }
+  });
+
+  it('provisions Grafana with Prometheus and a dashboard whose queries use metrics the code exports', () => {
+    const grafana = services.grafana!;
+    expect(grafana.volumes).toEqual([
+      './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+      './deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro',
+    ]);
+    expect(grafana.environment?.GF_ANALYTICS_REPORTING_ENABLED).toBe('false');
+    const datasource = parse(read('deploy/grafana/provisioning/datasources/prometheus.yaml')) as {
+      datasources: { uid: string; url: string }[];
+    };
+    expect(datasource.datasources[0]?.url).toBe('http://prometheus:9090');
+    const provider = parse(read('deploy/grafana/provisioning/dashboards/portico.yaml')) as {
+      providers: { options: { path: string } }[];
+    };
+    expect(provider.providers[0]?.options.path).toBe('/var/lib/grafana/dashboards');
+    expect(dashboard.panels.length).toBeGreaterThan(5);
+    const used = new Set(
+      dashboard.panels.flatMap((panel) =>
+        panel.targets.flatMap((t) =>
+          [...t.expr.matchAll(/\b([a-z_]+?)(?:_bucket|_count|_sum)?[{[]/g)].map((m) => m[1]!),
+        ),
+      ),
+    );
+    used.delete('by');
+    for (const metric of used) expect(registered, metric).toContain(metric);
+    expect(used).toContain('graphql_operations_total');
+    expect(used).toContain('gateway_subgraph_fetch_duration_seconds');
   });
 
   it('builds one image with npm ci and runs the compiled command, no tsx and no downloads at start', () => {
