@@ -5,11 +5,6 @@ import type { PorticoConfig } from './config/schema.ts';
 
 export type { Logger };
 
-/**
- * JSON lines by default, for log shippers; human-readable only on a terminal (or when asked).
- * Pretty printing runs in-process rather than in a transport worker so a crash never loses the
- * last lines.
- */
 /** Buffered lines are written at least this often, and at exit (pino flushes its destinations then). */
 const FLUSH_MS = 100;
 let shared: ReturnType<typeof pino.destination> | null = null;
@@ -28,6 +23,11 @@ function jsonDestination(): ReturnType<typeof pino.destination> {
   return shared;
 }
 
+/**
+ * JSON lines by default, for log shippers; human-readable only on a terminal (or when asked).
+ * Pretty printing runs in-process rather than in a transport worker so a crash never loses the
+ * last lines.
+ */
 export function createLogger(service: string, config: Pick<PorticoConfig, 'logLevel' | 'logPretty'>): Logger {
   const wantPretty = config.logPretty ?? process.stdout.isTTY === true;
   const options = {
