@@ -10,6 +10,12 @@ export interface BannerInput {
   delays: Map<string, number>;
 }
 
+/** What each service's banner line points at, when not its GraphQL endpoint. */
+const paths: Record<string, string> = {
+  issuer: '/.well-known/jwks.json',
+  webapp: '/  (the reference web app)',
+};
+
 /** What `npm start` prints once every service is ready: where things are, a token, a curl to paste. */
 export function readyBanner(input: BannerInput): string {
   const gateway = `http://127.0.0.1:${input.gatewayPort}/graphql`;
@@ -19,10 +25,7 @@ export function readyBanner(input: BannerInput): string {
   return [
     '',
     `Portico is ready in ${input.seconds.toFixed(1)} s`,
-    ...input.urls.map(
-      ({ name, url }) =>
-        `  ${name.padEnd(9)} ${url}${name === 'issuer' ? '/.well-known/jwks.json' : '/graphql'}`,
-    ),
+    ...input.urls.map(({ name, url }) => `  ${name.padEnd(9)} ${url}${paths[name] ?? '/graphql'}`),
     ...(input.without.size > 0 ? [`  left out: ${[...input.without].join(', ')}`] : []),
     ...[...input.delays].map(([name, ms]) => `  delayed:  ${name} answers ${ms} ms late`),
     '',

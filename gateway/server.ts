@@ -1,3 +1,5 @@
+import { EXAMPLE_QUERY } from '../cli/example-query.ts';
+import { devIde } from '../issuer/ide.ts';
 import { createAssertionSigner } from '../platform/assertion/sign.ts';
 import { installAuthHook } from '../platform/auth/hook.ts';
 import { createKeyResolver } from '../platform/auth/keys.ts';
@@ -139,6 +141,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     development,
     guard,
     path: GRAPHQL_PATH,
+    ide: devIde(config, 'gateway', EXAMPLE_QUERY),
   });
   service.addReadinessCheck('supergraph', () => schemaId !== null);
   // Counted from the first request: wait (briefly) for the limiter store before listening.

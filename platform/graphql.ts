@@ -11,9 +11,10 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { type ApolloFastifyContextFunction, fastifyApolloHandler } from '@as-integrations/fastify';
+import { installPageCompression } from './compressed-page.ts';
 import { errorLoggingPlugin } from './error-logging.ts';
 import { formatClientError } from './graphql-errors.ts';
-import { landingPagePlugin } from './landing-page.ts';
+import { type IdeOptions, landingPagePlugin } from './landing-page.ts';
 import type { QueryGuard } from './limits/guard.ts';
 import { operationKindsPlugin } from './operation-kinds.ts';
 import type { Service } from './service.ts';
@@ -34,6 +35,8 @@ export interface MountGraphQLOptions<TContext extends BaseContext> {
    */
   guard?: QueryGuard;
   path?: string;
+  /** What the development IDE opens with: an example query and a dev token (see landing-page.ts). */
+  ide?: IdeOptions;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function mountGraphQL<TContext extends BaseContext>(
     operationKindsPlugin<TContext>(),
     operationMetricsPlugin<TContext>(service.metrics, service.telemetry.metrics),
     development
-      ? landingPagePlugin({ endpoint: path, title: `Portico ${service.name}` })
+      ? landingPagePlugin({ endpoint: path, title: `Portico ${service.name}`, ide: options.ide })
       : ApolloServerPluginLandingPageDisabled(),
     ...(options.subgraph ? [ApolloServerPluginInlineTraceDisabled()] : []),
     ...(options.apollo.plugins ?? []),
@@ -88,6 +91,7 @@ export async function mountGraphQL<TContext extends BaseContext>(
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, { context: options.context }),
   });
+  if (development) installPageCompression(service.app, path);
   service.app.addHook('onClose', async () => {
     await apollo.stop();
   });

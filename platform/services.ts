@@ -2,7 +2,7 @@ import type { SubgraphDefinition } from '../subgraphs/shared/build.ts';
 import type { PorticoConfig } from './config/schema.ts';
 import type { Service } from './service.ts';
 
-export type ServiceKind = 'issuer' | 'subgraph' | 'gateway' | 'bff';
+export type ServiceKind = 'issuer' | 'subgraph' | 'gateway' | 'bff' | 'app';
 
 /** Builds a service without listening. */
 export type Build = (config: Readonly<PorticoConfig>) => Promise<Service>;
@@ -92,6 +92,12 @@ export const services = {
     port: 4012,
     adminPort: 9412,
     builder: () => import('../bffs/cli/server.ts').then((m) => m.buildCliBff),
+  },
+  webapp: {
+    kind: 'app',
+    port: 4009,
+    adminPort: 9409,
+    builder: () => import('../apps/web/server.ts').then((m) => m.buildWebApp),
   },
 } as const;
 // The table is checked against ServiceSpec here rather than inline (`satisfies`): an inline check

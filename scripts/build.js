@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Folders whose TypeScript goes into the build; a change in any of them means a rebuild. */
-const sourceDirs = ['platform', 'subgraphs', 'gateway', 'bffs', 'cli', 'issuer'];
+const sourceDirs = ['platform', 'subgraphs', 'gateway', 'bffs', 'cli', 'issuer', 'apps'];
 /** Files outside those folders that change what the build emits. */
 const buildInputs = ['package.json', 'tsconfig.json', 'scripts/build.js'];
 export const distDir = join(root, 'dist');

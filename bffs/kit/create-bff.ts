@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { FastifyRequest } from 'fastify';
 import type { GraphQLFieldResolver } from 'graphql';
+import { devIde } from '../../issuer/ide.ts';
 import { installAuthHook } from '../../platform/auth/hook.ts';
 import { createKeyResolver } from '../../platform/auth/keys.ts';
 import { resolveAuth } from '../../platform/auth/resolve.ts';
@@ -35,6 +36,8 @@ export interface BffDefinition {
   name: BffName;
   resolvers: BffResolvers;
   rules: FieldRules;
+  /** The query its development IDE opens with: the screen's main query. */
+  example: string;
   /** Extra HTTP behaviour of this frontend (the mobile ETags, say). */
   install?: (service: Service) => void;
 }
@@ -150,6 +153,7 @@ export async function createBff(
     development: config.environment === 'development',
     guard,
     path: GRAPHQL_PATH,
+    ide: devIde(config, `${definition.name} BFF`, definition.example),
   });
   service.app.addHook('onClose', async () => {
     await client.close();

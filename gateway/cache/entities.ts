@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type { GatewayGraphQLResponse, Interceptor, SubgraphRequest } from '../transport/types.ts';
 import type { CacheHints } from './hints.ts';
-import type { CacheEntry } from './memory-store.ts';
+import { bodyOf, type CacheEntry } from './memory-store.ts';
 import type { CacheMetrics } from './metrics.ts';
 import { type CachePolicy, selectionCachePolicy } from './policy.ts';
 import type { CacheStore } from './store.ts';
@@ -115,14 +115,17 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
       const policy = policyAt[index];
       return policy ? entityKey(request, query, representation, policy) : null;
     });
-    const found = await Promise.all(keys.map((key) => (key ? store.get(key) : undefined)));
+    const stored = await Promise.all(keys.map((key) => (key ? store.get(key) : undefined)));
+    // An entry whose body does not parse is a miss, like one that is not there.
+    const parsed = stored.map((entry) => (entry ? bodyOf(entry) : undefined));
+    const found = stored.map((entry, index) => (parsed[index] === undefined ? undefined : entry));
     const missing = keys.flatMap((_, index) => (found[index] ? [] : [index]));
     found.forEach((entry, index) => {
       if (entry) metrics.hit('entity', typeOf(index), entry.body.length);
       else metrics.miss('entity', typeOf(index), keys[index] ? 'cold' : 'uncacheable');
     });
     if (missing.length === representations.length && keys.every((key) => key === null)) return next(request);
-    const entities: unknown[] = found.map((entry) => (entry ? JSON.parse(entry.body) : null));
+    const entities: unknown[] = parsed.map((value) => value ?? null);
     if (missing.length === 0) return { data: { _entities: entities } };
     const all = missing.length === representations.length;
     const body = JSON.stringify({
@@ -140,7 +143,9 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
     });
     if (!response.errors?.length) {
       const storedAt = Date.now();
-      await Promise.all(
+      // Not awaited: the memory tier has each entity at once, and the answer does not wait on Redis.
+      // Each entity is serialized before the first await, so before @apollo/gateway merges into it.
+      const fills = Promise.all(
         missing.map(async (index) => {
           const key = keys[index];
           const policy = policyAt[index];
@@ -154,6 +159,7 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
           metrics.fill('entity', type, entry.body.length);
         }),
       );
+      fills.catch((error) => request.context?.log.warn({ err: error }, 'entity cache fill failed'));
     }
     return {
       ...response,

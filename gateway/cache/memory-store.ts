@@ -6,6 +6,15 @@ export interface CacheEntry {
   tags: string[];
 }
 
+/** The stored value, or undefined when its body does not parse (a miss, never a failed request). */
+export function bodyOf(entry: CacheEntry): unknown {
+  try {
+    return JSON.parse(entry.body);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Seconds an entry has been stored, as the `Age` header says it. */
 export const ageOf = (entry: CacheEntry, now = Date.now()) =>
   Math.max(0, Math.floor((now - entry.storedAt) / 1000));

@@ -1,10 +1,10 @@
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
+import type { DocumentNode, FormattedExecutionResult, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { fragmentsIn } from '../persisted/manifest.ts';
 import type { CacheHints } from './hints.ts';
 import { responseCacheKey } from './key.ts';
-import { ageOf, type CacheEntry } from './memory-store.ts';
+import { ageOf, bodyOf, type CacheEntry } from './memory-store.ts';
 import type { CacheMetrics } from './metrics.ts';
 import { type CachePolicy, operationCachePolicy } from './policy.ts';
 import { createSingleFlight } from './single-flight.ts';
@@ -52,14 +52,25 @@ function keepable(result: FormattedExecutionResult): boolean {
 export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
   const { store, metrics } = options;
   const flights = createSingleFlight<CacheEntry>();
-  const served = (entry: CacheEntry, policy: CachePolicy): GraphQLResponse => {
+  // Apollo Server keeps parsed documents, so the same operation node comes back: analysed once per
+  // supergraph (a reload brings new hints, and the memo notices).
+  const analysed = new WeakMap<OperationDefinitionNode, { hints: CacheHints; policy: CachePolicy }>();
+  const policyOf = (schema: GraphQLSchema, operation: OperationDefinitionNode, document: DocumentNode) => {
+    const hints = options.hints();
+    const known = analysed.get(operation);
+    if (known?.hints === hints) return known.policy;
+    const policy = operationCachePolicy(schema, operation, fragmentsIn(document), hints, options.maxTtlSec);
+    analysed.set(operation, { hints, policy });
+    return policy;
+  };
+  /** The stored answer as a response, or null when its body does not parse (then it is a miss). */
+  const served = (entry: CacheEntry, policy: CachePolicy): GraphQLResponse | null => {
+    const singleResult = bodyOf(entry) as FormattedExecutionResult | undefined;
+    if (!singleResult || typeof singleResult !== 'object') return null;
     const headers = new HeaderMap();
     headers.set('cache-control', cacheControl(policy));
     headers.set('age', String(ageOf(entry)));
-    return {
-      http: { status: undefined, headers },
-      body: { kind: 'single', singleResult: JSON.parse(entry.body) },
-    };
+    return { http: { status: undefined, headers }, body: { kind: 'single', singleResult } };
   };
   return {
     async requestDidStart() {
@@ -75,13 +86,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
             mutation = true;
             return null;
           }
-          const candidate = operationCachePolicy(
-            requestContext.schema,
-            operation,
-            fragmentsIn(document),
-            options.hints(),
-            options.maxTtlSec,
-          );
+          const candidate = policyOf(requestContext.schema, operation, document);
           const key =
             candidate.maxAge > 0 &&
             responseCacheKey({
@@ -102,10 +107,11 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           if (!bypass) {
             const entry =
               (await store.get(key)) ?? (await flights.join(key, contextValue.deadline - Date.now()));
-            if (entry) {
+            const response = entry && served(entry, policy);
+            if (entry && response) {
               hit = true;
               metrics.hit('response', operationName, entry.body.length);
-              return served(entry, policy);
+              return response;
             }
           }
           metrics.miss('response', operationName, bypass ? 'bypass' : 'cold');
@@ -122,24 +128,29 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           }
           if (fill) {
             let entry: CacheEntry | undefined;
-            if (policy && body && result && body.length <= options.maxEntryBytes) {
-              const tags = entityTags(
-                requestContext.schema,
-                requestContext.operation!.selectionSet,
-                requestContext.schema.getQueryType()!,
-                fragmentsIn(requestContext.document!),
-                result.data,
-              );
-              entry = {
-                body,
-                storedAt: Date.now(),
-                maxAge: policy.maxAge,
-                tags: [...tags.withId, ...tags.types],
-              };
-              await store.set(fill.key, entry, policy.maxAge);
-              metrics.fill('response', operationName, body.length);
+            try {
+              if (policy && body && result && body.length <= options.maxEntryBytes) {
+                const tags = entityTags(
+                  requestContext.schema,
+                  requestContext.operation!.selectionSet,
+                  requestContext.schema.getQueryType()!,
+                  fragmentsIn(requestContext.document!),
+                  result.data,
+                );
+                entry = {
+                  body,
+                  storedAt: Date.now(),
+                  maxAge: policy.maxAge,
+                  tags: [...tags.withId, ...tags.types],
+                };
+                // Not awaited: the memory tier has it at once, and the answer does not wait on Redis.
+                void store.set(fill.key, entry, policy.maxAge);
+                metrics.fill('response', operationName, body.length);
+              }
+            } finally {
+              // Whatever happened, the callers waiting on this fill go on (with the entry or without).
+              fill.done(entry);
             }
-            fill.done(entry);
           }
           if (mutation && result?.data) {
             const mutationType = requestContext.schema.getMutationType();

@@ -38,6 +38,21 @@ for _, tag in ipairs(KEYS) do
 end
 return dropped`;
 
+/** An entry from Redis, or undefined when it is not one (written by something else, or truncated): a miss. */
+function parseEntry(raw: string): CacheEntry | undefined {
+  try {
+    const entry = JSON.parse(raw) as Partial<CacheEntry>;
+    const valid =
+      typeof entry.body === 'string' &&
+      typeof entry.storedAt === 'number' &&
+      typeof entry.maxAge === 'number' &&
+      Array.isArray(entry.tags);
+    return valid ? (entry as CacheEntry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface RedisCacheStoreOptions {
   url: string;
   prefix: string;
@@ -71,7 +86,12 @@ export function redisCacheStore(options: RedisCacheStoreOptions): CacheStore {
     name: 'cache',
   });
   const channel = `${prefix}purge`;
-  const subscriber: Redis = client.duplicate({ connectionName: 'portico-cache-purges' });
+  // Our 'ready' handler subscribes (and catches); ioredis's own resubscribe on reconnect does not
+  // catch, so a connection cut right after a reconnect would be an unhandled rejection.
+  const subscriber: Redis = client.duplicate({
+    connectionName: 'portico-cache-purges',
+    autoResubscribe: false,
+  });
   subscriber.on('error', () => {});
   subscriber.on('ready', () => {
     subscriber.subscribe(channel).catch(() => {});
@@ -101,7 +121,8 @@ export function redisCacheStore(options: RedisCacheStoreOptions): CacheStore {
         return undefined;
       }
       if (raw === null) return undefined;
-      const entry = JSON.parse(raw) as CacheEntry;
+      const entry = parseEntry(raw);
+      if (!entry) return undefined;
       const left = entry.storedAt / 1000 + entry.maxAge - Date.now() / 1000;
       memory.set(key, entry, Math.min(options.localTtlSec, left));
       return entry;

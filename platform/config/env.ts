@@ -39,6 +39,7 @@ export const envOverrides: readonly Override[] = [
   { env: 'PORTICO_TRUST_PROXY', path: ['gateway', 'trustProxy'], parse: asTrustProxy },
   { env: 'PORTICO_WORKERS', path: ['gateway', 'workers'], parse: asInt },
   { env: 'PORTICO_RATE_LIMITS', path: ['rateLimits', 'enabled'], parse: asBool },
+  { env: 'PORTICO_CACHE', path: ['cache', 'enabled'], parse: asBool },
   { env: 'PORTICO_SUBGRAPH_AUTH_KEYS_FILE', path: ['subgraphAuth', 'signingKeysFile'], parse: asString },
   { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_FILE', path: ['subgraphAuth', 'jwksFile'], parse: asString },
   { env: 'PORTICO_SUBGRAPH_AUTH_JWKS_URL', path: ['subgraphAuth', 'jwksUrl'], parse: asString },

@@ -99,6 +99,16 @@ describe('CORS: browser pages on allowed origins, and no others', () => {
     expect(text).toMatch(/CSRF|preflight/i);
   });
 
+  it('GET runs a query only with a header a page cannot send cross-origin unpreflighted (the documented rule)', async () => {
+    const url = `${web.url}?query=${encodeURIComponent('{ __typename }')}`;
+    const bare = await request(url);
+    expect(bare.statusCode).toBe(400);
+    expect(await bare.body.text()).toMatch(/apollo-require-preflight/);
+    const preflighted = await request(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(preflighted.statusCode).toBe(200);
+    expect(await preflighted.body.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('production allows no origin until one is configured', async () => {
     const answer = await preflight(production.url, APP);
     await answer.body.dump();

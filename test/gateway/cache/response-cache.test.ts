@@ -156,3 +156,44 @@ describe('response cache and partial failure', () => {
     expect(count()).toBe(before + 2);
   });
 });
+
+/**
+ * Stampede protection: concurrent misses of one key make one fill. The subgraph is slow (so every
+ * request arrives while the first is being filled) and the transport's own deduplication is off
+ * (so it cannot be what collapses the calls).
+ */
+describe('response cache under a stampede', () => {
+  let platform: TestPlatform;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    platform = await startPlatform({ subgraphOverrides: { models: { faults: { delayMs: 300 } } } });
+    gateway = await platform.addGateway({
+      cache: { enabled: true },
+      gateway: { subgraphDefaults: { dedup: false } },
+    });
+  });
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it('fills a key once while many callers miss it at the same time', async () => {
+    const token = await platform.token();
+    const query = {
+      query: 'query Page($n: Int) { models(first: $n) { nodes { id name } } }',
+      variables: { n: 4 },
+    };
+    const count = () => platform.subgraphRequests.filter((r) => r.subgraph === 'models').length;
+    const before = count();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => gateway.query(query, { token })));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    expect(count()).toBe(before + 1);
+    // Without the cache's single flight the same burst reaches the subgraph once per caller.
+    const uncached = { ...query, variables: { n: 5 }, extensions: {} };
+    const bypass = await platform.token({ scopes: ['admin'] });
+    const headers = { 'x-portico-cache': 'bypass' };
+    const mid = count();
+    await Promise.all(Array.from({ length: 4 }, () => gateway.query(uncached, { token: bypass, headers })));
+    expect(count()).toBe(mid + 4);
+  }, 30_000);
+});
