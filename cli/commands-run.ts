@@ -135,8 +135,13 @@ export const runCommands: CommandSpec[] = [
     usage: [
       'portico schema check [--base <git ref>] [--strict] [--format text|markdown|json]',
       '                     [--config supergraph.yaml] [--supergraph supergraph.graphql] [--root <dir>]',
+      '                     [--usage <usage.json|redis|gateway>] [--since 30d] [--gateway <admin url>]',
+      'portico schema usage [--since 30d] [--gateway <admin url>] > usage.json',
     ],
-    about: ['Exit codes: 0 pass, 1 fail, 2 usage or input error (docs/schema-check.md).'],
+    about: [
+      'Exit codes: 0 pass, 1 fail, 2 usage or input error (docs/schema-check.md).',
+      "`schema usage` exports the field usage the gateway recorded from real traffic (from Redis when REDIS_URL is set, else from the gateway's admin listener); `check --usage` fails a breaking change that recorded traffic still uses, naming the clients.",
+    ],
     options: [
       {
         name: 'base',
@@ -159,9 +164,30 @@ export const runCommands: CommandSpec[] = [
         value: '<dir>',
         description: 'the project to check (default this one)',
       },
+      {
+        name: 'usage',
+        type: 'string',
+        value: '<usage.json|redis|gateway>',
+        description: 'judge breaking changes against recorded traffic too',
+      },
+      {
+        name: 'since',
+        type: 'string',
+        value: '<30d|12h>',
+        description: 'the window of recorded usage (default 30d)',
+      },
+      {
+        name: 'gateway',
+        type: 'string',
+        value: '<admin url>',
+        description: "read recorded usage from this gateway's admin listener",
+      },
       helpOption,
     ],
-    examples: ['npm run schema:check -- --base origin/main --format markdown'],
+    examples: [
+      'npm run schema:check -- --base origin/main --format markdown',
+      'portico schema usage --since 30d > usage.json && npm run schema:check -- --usage usage.json',
+    ],
     load: async () => (await import('./schema/command.ts')).schemaCommand,
   },
   {

@@ -36,6 +36,7 @@ import { supergraphFromFile } from './supergraph.ts';
 import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
 import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
+import { installUsage } from './usage/index.ts';
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -91,6 +92,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     ? createGatewayRateLimits(config, { log: service.logger, metrics: service.metrics })
     : null;
   const gatewayMetrics = createGatewayMetrics(service.metrics, rateLimits !== null);
+  const usage = installUsage(service, config);
 
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
@@ -123,6 +125,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       plugins: [
         tracingPlugin(),
         gatewayMetrics.plugin,
+        ...(usage ? [usage.plugin] : []),
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
         anonymousAccessPlugin({

@@ -12,24 +12,29 @@ import {
   type OperationRef,
   type RegisteredOperation,
 } from './operations.ts';
+import { describeUses, type RecordedUsage, recordedUses } from './recorded.ts';
 import type { BffCheck, Judged, SchemaCheckReport } from './report.ts';
 
 export interface SchemaCheckOptions extends SchemaSources {
   strict: boolean;
   config: SchemaCheckConfig;
+  /** Usage recorded from real traffic (`--usage`): a breaking change it uses fails the check. */
+  recorded?: RecordedUsage;
 }
 
 const label = (ref: OperationRef) => `${ref.frontend} ${ref.name}`;
 
 /**
- * Changes between two schemas, and what they do to the operations registered against them. With
- * no new schema (composition failed) nothing is judged.
+ * Changes between two schemas, and what they do to the operations registered against them (and,
+ * for the supergraph, to the operations recorded from real traffic). With no new schema
+ * (composition failed) nothing is judged.
  */
 async function judge(
   operations: RegisteredOperation[],
   base: GraphQLSchema,
   next: GraphQLSchema | null,
   baseLabel: string,
+  recorded?: RecordedUsage,
 ): Promise<Judged> {
   const frontends: Record<string, number> = {};
   for (const { ref } of operations) frontends[ref.frontend] = (frontends[ref.frontend] ?? 0) + 1;
@@ -48,6 +53,7 @@ async function judge(
         ...change,
         affected: uses.map((use) => use.operation),
         broken: uses.filter((use) => use.broken).map((use) => use.operation),
+        recorded: change.level === 'breaking' ? recordedUses(change, recorded) : [],
       };
     }),
     operations: {
@@ -63,8 +69,9 @@ async function judge(
 
 /**
  * What fails in one judged schema: a breaking change used by at least one registered operation;
- * an operation that does not validate against the new schema, whatever the cause; with --strict,
- * any breaking change, used or not. `prefix` names the schema ("web BFF: ") for BFFs.
+ * with --usage, a breaking change used by recorded traffic in the window, naming the clients; an
+ * operation that does not validate against the new schema, whatever the cause; with --strict, any
+ * breaking change, used or not. `prefix` names the schema ("web BFF: ") for BFFs.
  */
 function operationFailures(judged: Judged, strict: boolean, prefix = '', schema = 'API schema'): string[] {
   const failures: string[] = [];
@@ -73,11 +80,15 @@ function operationFailures(judged: Judged, strict: boolean, prefix = '', schema 
     if (change.level !== 'breaking') continue;
     for (const ref of change.broken) explained.add(ref);
     const count = change.broken.length;
+    if (change.recorded.length > 0)
+      failures.push(
+        `${prefix}${change.coordinate}: breaking change used by recorded traffic: ${describeUses(change.recorded).join('; ')}`,
+      );
     if (count > 0)
       failures.push(
         `${prefix}${change.coordinate}: breaking change breaks ${count} operation${count === 1 ? '' : 's'} (${change.broken.map(label).join(', ')})`,
       );
-    else if (strict)
+    else if (strict && change.recorded.length === 0)
       failures.push(
         `${prefix}${change.coordinate}: breaking change, ${change.affected.length === 0 ? '0 operations affected' : 'no operation broken'} (fails with --strict)`,
       );
@@ -143,7 +154,15 @@ export async function runSchemaCheck(options: SchemaCheckOptions): Promise<Schem
         mustBeUpToDate: options.baseRef !== undefined,
       },
     },
-    ...(await judge(operations, loaded.base, loaded.next, loaded.baseLabel)),
+    ...(await judge(operations, loaded.base, loaded.next, loaded.baseLabel, options.recorded)),
+    usage: options.recorded
+      ? {
+          source: options.recorded.source,
+          since: options.recorded.since,
+          until: options.recorded.until,
+          operations: options.recorded.operations.length,
+        }
+      : null,
     bffs,
   };
   const failures = failuresOf(partial);

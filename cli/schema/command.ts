@@ -7,6 +7,7 @@ import { projectRoot } from '../../platform/paths.ts';
 import type { CommandIO } from '../io.ts';
 import { runSchemaCheck } from './check.ts';
 import { SchemaCheckInputError } from './input-error.ts';
+import { fromExport, readUsageFile } from './recorded.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { renderText } from './render-text.ts';
 import type { SchemaCheckReport } from './report.ts';
@@ -14,6 +15,8 @@ import type { SchemaCheckReport } from './report.ts';
 const usage = [
   'usage: portico schema check [--base <git ref>] [--strict] [--format text|markdown|json]',
   '                            [--config supergraph.yaml] [--supergraph supergraph.graphql] [--root <dir>]',
+  '                            [--usage <usage.json|redis>] [--since 30d] [--gateway <admin url>]',
+  '       portico schema usage [--since 30d] [--gateway <admin url>] > usage.json',
 ].join('\n');
 
 const renderers: Record<string, (report: SchemaCheckReport) => string> = {
@@ -42,6 +45,9 @@ async function checkCommand(argv: string[], io: CommandIO): Promise<number> {
     config?: string;
     supergraph?: string;
     root?: string;
+    usage?: string;
+    since?: string;
+    gateway?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -53,6 +59,9 @@ async function checkCommand(argv: string[], io: CommandIO): Promise<number> {
         config: { type: 'string' },
         supergraph: { type: 'string' },
         root: { type: 'string' },
+        usage: { type: 'string' },
+        since: { type: 'string' },
+        gateway: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -66,6 +75,7 @@ async function checkCommand(argv: string[], io: CommandIO): Promise<number> {
   }
   const root = values.root === undefined ? projectRoot : resolveFromRoot(values.root);
   try {
+    const recorded = await recordedFrom(values.usage, values.since ?? '30d', values.gateway, io.env);
     const report = await runSchemaCheck({
       root,
       configPath: resolve(root, values.config ?? 'supergraph.yaml'),
@@ -73,6 +83,7 @@ async function checkCommand(argv: string[], io: CommandIO): Promise<number> {
       baseRef: values.base,
       strict: values.strict === true,
       config: sectionFor(root),
+      recorded,
     });
     io.out(render(report));
     return report.verdict === 'pass' ? 0 : 1;
@@ -85,10 +96,58 @@ async function checkCommand(argv: string[], io: CommandIO): Promise<number> {
   }
 }
 
-/** `portico schema <subcommand>`; `check` is the only one so far. */
+/** `--usage usage.json`, or `--usage redis` / `--usage gateway` to read recorded usage live. */
+async function recordedFrom(
+  source: string | undefined,
+  since: string,
+  gateway: string | undefined,
+  env: NodeJS.ProcessEnv | undefined,
+) {
+  if (source === undefined) return undefined;
+  if (source !== 'redis' && source !== 'gateway') return readUsageFile(resolve(source));
+  const { fetchUsage } = await import('./usage-command.ts');
+  const config = loadConfig(env ? { env } : {});
+  if (source === 'redis' && !config.redisUrl)
+    throw new SchemaCheckInputError('--usage redis: no Redis is configured (REDIS_URL)');
+  return fromExport(
+    source,
+    await fetchUsage(since, { config, gateway: source === 'gateway' ? gateway : undefined }),
+  );
+}
+
+/** `portico schema usage`: the recorded field usage of a window, as JSON on stdout. */
+async function usageCommand(argv: string[], io: CommandIO): Promise<number> {
+  let values: { since?: string; gateway?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { since: { type: 'string' }, gateway: { type: 'string' } },
+    }));
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  try {
+    const { fetchUsage } = await import('./usage-command.ts');
+    const config = loadConfig(io.env ? { env: io.env } : {});
+    io.out(
+      JSON.stringify(await fetchUsage(values.since ?? '30d', { gateway: values.gateway, config }), null, 2),
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof SchemaCheckInputError || error instanceof ConfigError) {
+      io.err(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** `portico schema <subcommand>`: `check`, and `usage` (recorded field usage). */
 export async function schemaCommand(argv: string[], io: CommandIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'check') return checkCommand(rest, io);
+  if (sub === 'usage') return usageCommand(rest, io);
   if (sub === '--help' || sub === '-h' || sub === 'help') {
     io.out(usage);
     return 0;

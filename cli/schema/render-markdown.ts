@@ -1,4 +1,5 @@
 import { describeRef, type OperationRef } from './operations.ts';
+import { describeUses } from './recorded.ts';
 import {
   type BffCheck,
   countLevels,
@@ -47,11 +48,14 @@ function composition(report: SchemaCheckReport): string[] {
 }
 
 function affectedCell(change: ReportChange): string {
-  if (change.affected.length === 0) return '0 operations affected';
+  // Recorded traffic (--usage) that uses the change: real clients, named.
+  const recorded = describeUses(change.recorded).map((use) => `❌ recorded: ${cell(use)}`);
+  if (change.affected.length === 0 && recorded.length === 0) return '0 operations affected';
   const spared = change.affected.filter((ref) => !change.broken.includes(ref));
   return [
     ...change.broken.map((ref) => `❌ ${op(ref)}`),
     ...spared.map((ref) => `${op(ref)}${change.level === 'breaking' ? ' (still validates)' : ''}`),
+    ...recorded,
   ].join('<br>');
 }
 

@@ -1,4 +1,5 @@
 import { describeRef, type OperationRef } from './operations.ts';
+import { describeUses } from './recorded.ts';
 import { type BffCheck, countLevels, type Judged, plural, type SchemaCheckReport } from './report.ts';
 
 const where = (ref: OperationRef) => `${ref.frontend}  ${ref.name}  ${describeRef(ref)}`;
@@ -54,7 +55,11 @@ const bffTitles = (name: string): Titles => ({
   deprecations: `${name} BFF deprecations`,
 });
 
-function changes(report: Judged, titles = supergraphTitles): string[] {
+/** `usage` is the supergraph's recorded traffic (`--usage`); BFF schemas have none. */
+function changes(
+  report: Judged & { usage?: SchemaCheckReport['usage'] },
+  titles = supergraphTitles,
+): string[] {
   if (!report.checked) return [titles.changes, '  not checked: composition failed'];
   const n = countLevels(report);
   const lines = [`${titles.changes}: ${n.breaking} breaking, ${n.dangerous} dangerous, ${n.safe} safe`];
@@ -75,7 +80,17 @@ function changes(report: Judged, titles = supergraphTitles): string[] {
       lines.push(`            affects ${plural(spared.length, 'operation')}${note}:`);
       for (const ref of spared) lines.push(`              ${where(ref)}`);
     }
+    if (report.usage && change.level === 'breaking') {
+      if (change.recorded.length === 0) lines.push('            unused in the recorded traffic');
+      else
+        lines.push(`            used by recorded traffic (${plural(change.recorded.length, 'operation')}):`);
+      for (const line of describeUses(change.recorded)) lines.push(`              ${line}`);
+    }
   }
+  if (report.usage)
+    lines.push(
+      `  recorded traffic: ${plural(report.usage.operations, 'operation')} from ${report.usage.source}, ${report.usage.since} to ${report.usage.until}`,
+    );
   return lines;
 }
 

@@ -3,8 +3,14 @@ import type { SchemaChange } from './changes.ts';
 import type { DeprecatedUse } from './deprecations.ts';
 import type { OperationImpact } from './impact.ts';
 import type { OperationRef } from './operations.ts';
+import type { RecordedUse } from './recorded.ts';
 
-export type ReportChange = SchemaChange & { affected: OperationRef[]; broken: OperationRef[] };
+/** `recorded`: operations recorded from real traffic (`--usage`) that a breaking change breaks. */
+export type ReportChange = SchemaChange & {
+  affected: OperationRef[];
+  broken: OperationRef[];
+  recorded: RecordedUse[];
+};
 
 /** What is judged of one schema (the supergraph's API, or a BFF's): changes, operations, deprecated uses. */
 export interface Judged {
@@ -52,6 +58,8 @@ export interface SchemaCheckReport extends Judged {
       mustBeUpToDate: boolean;
     };
   };
+  /** The recorded traffic the changes were judged against too (`--usage`); null without it. */
+  usage: { source: string; since: string; until: string; operations: number } | null;
   /** Each BFF's own schema, diffed and checked against its apps' operations. */
   bffs: BffCheck[];
 }

@@ -30,19 +30,19 @@ export function tracingPlugin(): ApolloServerPlugin<GatewayContext> {
       const state: { request: RequestTrace; plan?: Span; execute?: Span } = { request };
       open.set(contextValue, state);
       let limits: Span | undefined;
-      const phase = (name: string) => {
+      const phase = (name: string, code: string) => {
         const span = startChild(request, name);
         return async (error?: unknown) => {
-          if (error) endFailed(span, 'GRAPHQL_VALIDATION_FAILED', (error as Error).message);
+          if (error) endFailed(span, code, (error as Error).message);
           else span.end();
         };
       };
       return {
         async parsingDidStart() {
-          return phase('graphql.parse');
+          return phase('graphql.parse', 'GRAPHQL_PARSE_FAILED');
         },
         async validationDidStart() {
-          const end = phase('graphql.validate');
+          const end = phase('graphql.validate', 'GRAPHQL_VALIDATION_FAILED');
           return async (errors?: readonly Error[]) => end(errors?.[0]);
         },
         async didResolveOperation(context) {
@@ -55,7 +55,7 @@ export function tracingPlugin(): ApolloServerPlugin<GatewayContext> {
           return {
             async executionDidEnd(error) {
               state.plan?.end();
-              if (error) state.execute && endFailed(state.execute, 'EXECUTION_FAILED', error.message);
+              if (error) state.execute && endFailed(state.execute, 'INTERNAL', error.message);
               else state.execute?.end();
             },
           };

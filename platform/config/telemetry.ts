@@ -54,10 +54,34 @@ export const operationMetricsSection = z
 
 export type OperationMetricsSettings = z.infer<typeof operationMetricsSection>;
 
+/**
+ * Field usage (gateway): per operation signature and client, which schema coordinates were used
+ * and how often, in hourly buckets; in Redis when `redisUrl` is set (every replica's traffic in
+ * one place), else in the gateway's memory. Read by `portico schema usage` and
+ * `portico schema check --usage`.
+ */
+export const usageSection = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** The share of requests recorded (counts are scaled back up); 1 records every request. */
+    sampleRate: z.number().gt(0).max(1).default(1),
+    /** Distinct operation signatures x clients kept per process; later new ones are not recorded. */
+    maxOperations: z.number().int().positive().max(100_000).default(5_000),
+    /** How long hourly buckets are kept. */
+    retentionDays: z.number().int().positive().max(400).default(35),
+    /** How often counts gathered in memory are written to Redis. */
+    flushIntervalMs: z.number().int().positive().default(5_000),
+    redisKeyPrefix: z.string().default('portico:usage:'),
+  })
+  .prefault({});
+
+export type UsageSettings = z.infer<typeof usageSection>;
+
 export const telemetrySection = z
   .strictObject({
     tracing: tracingSection,
     metrics: operationMetricsSection,
+    usage: usageSection,
   })
   .prefault({});
 

@@ -45,7 +45,6 @@ export function startPhase(raw: IncomingMessage, name: string): Span | undefined
 
 export function createServerSpans(tracing: () => Tracing, probes: ReadonlySet<string>) {
   function begin(raw: IncomingMessage): string | undefined {
-    const path = (raw.url ?? '').split('?')[0] ?? '';
     const current = tracing();
     if (!current.enabled) {
       // Off: no spans, but a caller's trace id still ties our lines to its trace.
@@ -53,6 +52,7 @@ export function createServerSpans(tracing: () => Tracing, probes: ReadonlySet<st
         ? undefined
         : inboundTrace(raw.headers).traceparent?.slice(3, 35);
     }
+    const path = (raw.url ?? '').split('?')[0] ?? '';
     if (probes.has(path)) return undefined;
     const parent = propagator.extract(ROOT_CONTEXT, raw.headers, defaultTextMapGetter);
     const span = current.tracer.startSpan(

@@ -34,13 +34,14 @@ function registerApps(fixture: SchemaFixture): void {
       ],
     }),
   );
+  // In place of the reference app that portico.yaml registers.
   fixture.edit(
     'portico.yaml',
-    'manifests: []',
-    `manifests: []
-  apps:
+    /^ {2}apps:\n(?: {4}- .*\n)+/m,
+    `  apps:
     - { name: web-dashboard, bff: web, operations: [apps/web/operations/*.graphql] }
-    - { name: ios, bff: mobile, operations: [apps/ios/persisted-queries.json] }`,
+    - { name: ios, bff: mobile, operations: [apps/ios/persisted-queries.json] }
+`,
   );
 }
 

@@ -29,13 +29,15 @@ export interface SchemaFixture {
 
 /**
  * A copy of the project's schema inputs (supergraph.yaml, the subgraph schemas, the committed
- * supergraph.graphql, portico.yaml) in a temporary directory, for tests that change them; with
+ * supergraph.graphql, portico.yaml and the app operations it registers) in a temporary directory, for tests that change them; with
  * `bffs`, the BFF schemas and their published contracts too.
  */
 export function schemaFixture(options: { bffs?: boolean } = {}): SchemaFixture {
   const root = mkdtempSync(join(tmpdir(), 'portico-schema-'));
   const copy = (path: string) => cpSync(join(projectRoot, path), join(root, path), { recursive: true });
-  for (const path of ['supergraph.yaml', 'supergraph.graphql', 'portico.yaml']) copy(path);
+  // portico.yaml registers the reference app's operations (schemaCheck.apps): they are inputs too.
+  for (const path of ['supergraph.yaml', 'supergraph.graphql', 'portico.yaml', 'apps/web/src/operations'])
+    copy(path);
   for (const name of ['models', 'billing', 'metering', 'health']) copy(`subgraphs/${name}/schema.graphql`);
   // With bffs: each BFF's schema and its published contract, so BFF changes are judged too.
   if (options.bffs)
