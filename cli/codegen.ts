@@ -4,10 +4,13 @@ import { parseArgs } from 'node:util';
 import { codegen } from '@graphql-codegen/core';
 import * as typedDocumentNode from '@graphql-codegen/typed-document-node';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
-import { type DocumentNode, parse, printSchema, validate } from 'graphql';
+import { buildSchema, type DocumentNode, parse, printSchema, validate } from 'graphql';
 import { apiSchemaFromSupergraph } from '../gateway/api-schema.ts';
 import { resolveFromRoot } from '../platform/config/load.ts';
 import { projectRoot } from '../platform/paths.ts';
+import { bffNames } from '../platform/services.ts';
+import { contractDoc, docPath } from './contract/doc.ts';
+import { publishedSdl, sdlPath } from './contract/sdl.ts';
 import type { CommandIO } from './io.ts';
 
 const HEADER =
@@ -28,7 +31,7 @@ async function generate(
   name: string,
   schema: DocumentNode,
   apiSchema: ReturnType<typeof apiSchemaFromSupergraph>,
-): Promise<{ file: string; text: string; problems: string[] }> {
+): Promise<Output> {
   const dir = join(projectRoot, 'bffs', name, 'operations');
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.graphql'))
@@ -61,10 +64,28 @@ async function generate(
   };
 }
 
+interface Output {
+  file: string;
+  text: string;
+  problems: string[];
+}
+
+/** Each BFF's published contract (standalone SDL) and the doc page generated from it. */
+function contracts(): Output[] {
+  return bffNames.flatMap((name) => {
+    const sdl = publishedSdl(name);
+    return [
+      { file: join(projectRoot, sdlPath(name)), text: sdl, problems: [] },
+      { file: join(projectRoot, docPath(name)), text: contractDoc(name, buildSchema(sdl)), problems: [] },
+    ];
+  });
+}
+
 /**
  * `portico codegen [--check]`: typed documents for each BFF's gateway operations, validated
- * against the gateway's API schema, so resolvers are type-checked against what they ask for.
- * With --check nothing is written and a stale file fails (CI).
+ * against the gateway's API schema, so resolvers are type-checked against what they ask for; each
+ * BFF's published contract (standalone SDL) and its doc page. With --check nothing is written and
+ * a stale file fails (CI).
  */
 export async function codegenCommand(argv: string[], io: CommandIO): Promise<number> {
   let check = false;
@@ -76,9 +97,11 @@ export async function codegenCommand(argv: string[], io: CommandIO): Promise<num
   }
   const api = apiSchemaFromSupergraph(readFileSync(resolveFromRoot('supergraph.graphql'), 'utf8'));
   const schema = parse(printSchema(api));
+  const outputs: Output[] = [];
+  for (const name of bffsWithOperations()) outputs.push(await generate(name, schema, api));
+  outputs.push(...contracts());
   let failed = false;
-  for (const name of bffsWithOperations()) {
-    const { file, text, problems } = await generate(name, schema, api);
+  for (const { file, text, problems } of outputs) {
     const shown = relative(projectRoot, file);
     if (problems.length > 0) {
       failed = true;

@@ -2,7 +2,7 @@ import { createAssertionSigner } from '../platform/assertion/sign.ts';
 import { installAuthHook } from '../platform/auth/hook.ts';
 import { createKeyResolver } from '../platform/auth/keys.ts';
 import { resolveAuth } from '../platform/auth/resolve.ts';
-import { createTokenVerifier } from '../platform/auth/verify.ts';
+import { cachedVerifier } from '../platform/auth/verify-cache.ts';
 import {
   presentEnforcedSecurityFeatures,
   readRequirements,
@@ -10,10 +10,12 @@ import {
 } from '../platform/authz/requirements.ts';
 import { resolveFromRoot } from '../platform/config/load.ts';
 import type { PorticoConfig } from '../platform/config/schema.ts';
+import { installCors } from '../platform/cors.ts';
 import { mountGraphQL } from '../platform/graphql.ts';
 import { createQueryGuard } from '../platform/limits/guard.ts';
 import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
+import { createGatewayCache } from './cache/index.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
 import { createPersistedQueries } from './persisted/index.ts';
 import { installSafelistHook } from './persisted/safelist.ts';
@@ -66,14 +68,19 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     bodyLimit: config.gateway.maxBodyBytes,
     trustProxy: config.gateway.trustProxy,
   });
+  await installCors(service.app, config, 'gateway');
   const auth = resolveAuth(config);
   const signer = await createAssertionSigner(config.subgraphAuth, { development, log: service.logger });
   // Subgraphs (or anything else internal) may fetch the keys that verify our assertions here.
   service.admin.get('/.well-known/jwks.json', async () => signer.publicKeys());
+  const cache = config.cache.enabled
+    ? createGatewayCache(config, { log: service.logger, metrics: service.metrics })
+    : null;
   const transport = createTransport(config.gateway, auth, {
     signer,
     log: service.logger,
     metrics: service.metrics,
+    entityCache: cache?.entityInterceptor,
   });
   const persisted = createPersistedQueries(config, service.logger);
   let schemaId: string | null = null;
@@ -95,6 +102,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
         requirements = readRequirements(sdl);
         limitDirectives = readLimitDirectives(sdl);
         schemaId = id;
+        cache?.onSupergraph(sdl);
       },
     }),
     buildService: (definition) => transport.buildService(definition),
@@ -102,11 +110,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     logger: service.logger,
   });
 
-  installAuthHook(
-    service.app,
-    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
-    GRAPHQL_PATH,
-  );
+  installAuthHook(service.app, cachedVerifier(auth, createKeyResolver(auth, service.logger)), GRAPHQL_PATH);
   const guard = createQueryGuard(config.limits, 'limits');
   guard.install(service.app, GRAPHQL_PATH);
   if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
@@ -122,7 +126,14 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
         ...(usage ? [usage.plugin] : []),
         ...(rateLimits ? [rateLimitPlugin(rateLimits, () => limitDirectives)] : []),
         operationRequiredPlugin(),
-        anonymousAccessPlugin({ anonymousRootFields: auth.anonymousRootFields, introspection }),
+        anonymousAccessPlugin({
+          mode: auth.anonymousAccess,
+          anonymousRootFields: auth.anonymousRootFields,
+          introspection,
+          requirements: () => requirements,
+        }),
+        // Before field authorization: it stores the answer before the denials are written into it.
+        ...(cache ? [cache.plugin] : []),
         fieldAuthorizationPlugin(() => requirements),
         valueCompletionPlugin(),
       ],
@@ -139,6 +150,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
     await transport.close();
     await persisted.close();
     await rateLimits?.close();
+    await cache?.close();
   });
   return service;
 }

@@ -9,9 +9,11 @@ export interface LoadResult {
   p90: number;
   p99: number;
   max: number;
+  /** Every request's latency in ms, sorted (to pool several runs into one distribution). */
+  latencies: number[];
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -65,6 +67,7 @@ export async function runLoad(options: {
     p90: percentile(latencies, 90),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? 0,
+    latencies,
   };
 }
 

@@ -6,8 +6,9 @@ import type { GraphQLFieldResolver } from 'graphql';
 import { installAuthHook } from '../../platform/auth/hook.ts';
 import { createKeyResolver } from '../../platform/auth/keys.ts';
 import { resolveAuth } from '../../platform/auth/resolve.ts';
-import { createTokenVerifier } from '../../platform/auth/verify.ts';
+import { cachedVerifier } from '../../platform/auth/verify-cache.ts';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
+import { installCors } from '../../platform/cors.ts';
 import { requestDeadline } from '../../platform/deadline.ts';
 import { mountGraphQL } from '../../platform/graphql.ts';
 import { createQueryGuard } from '../../platform/limits/guard.ts';
@@ -18,10 +19,12 @@ import type { BffName } from '../../platform/services.ts';
 import { requestTrace } from '../../platform/telemetry/server-spans.ts';
 import { inboundTrace } from '../../platform/trace.ts';
 import type { BffContext } from './context.ts';
+import { contractSdl } from './contract.ts';
 import { createGatewayClient } from './gateway-client.ts';
 import { createGatewayLoader } from './loaders.ts';
 import { partialFailurePlugin } from './plugin.ts';
 import { checkRules, type FieldRules, withRules } from './rules.ts';
+import { scalarResolvers } from './scalars.ts';
 import { createStaleCache } from './stale-cache.ts';
 
 export type { BffName };
@@ -37,8 +40,13 @@ export interface BffDefinition {
 }
 
 /** The BFF's own schema file, with the `@rateLimit` directive its fields may use. */
-export function bffTypeDefs(name: BffName): string {
-  return `${rateLimitDirectiveTypeDefs}\n${readFileSync(join(projectRoot, 'bffs', name, 'schema.graphql'), 'utf8')}`;
+export function bffTypeDefs(name: BffName, root = projectRoot): string {
+  return withBffDirectives(readFileSync(join(root, 'bffs', name, 'schema.graphql'), 'utf8'));
+}
+
+/** A BFF schema's text with the definitions of the directives BFF schemas may use. */
+export function withBffDirectives(schemaText: string): string {
+  return `${rateLimitDirectiveTypeDefs}\n${schemaText}`;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -65,14 +73,11 @@ export async function createBff(
 ): Promise<Service> {
   const service = createService({ name: definition.name, config });
   const settings = config.bffs;
+  await installCors(service.app, config, definition.name);
   // The BFF verifies tokens itself, against the gateway's keys: a bad token costs no gateway call,
   // and its limits key on who the caller is, not on how the header was written.
   const auth = resolveAuth(config);
-  installAuthHook(
-    service.app,
-    createTokenVerifier(auth, createKeyResolver(auth, service.logger)),
-    GRAPHQL_PATH,
-  );
+  installAuthHook(service.app, cachedVerifier(auth, createKeyResolver(auth, service.logger)), GRAPHQL_PATH);
   const guard = createQueryGuard({ ...settings.limits, ...settings[definition.name].limits }, 'bffs.limits');
   guard.install(service.app, GRAPHQL_PATH);
   const client = createGatewayClient({
@@ -82,9 +87,10 @@ export async function createBff(
     retries: settings.retries,
   });
   const cache = createStaleCache(settings.staleCacheEntries);
+  const typeDefs = bffTypeDefs(definition.name);
   let schema = makeExecutableSchema({
-    typeDefs: bffTypeDefs(definition.name),
-    resolvers: withRules(definition.resolvers, definition.rules, cache),
+    typeDefs,
+    resolvers: [withRules(definition.resolvers, definition.rules, cache), scalarResolvers(typeDefs)],
   });
   checkRules(schema, definition.rules);
   const fieldLimits = createFieldRateLimits({
@@ -96,6 +102,13 @@ export async function createBff(
   schema = fieldLimits.apply<BffContext>(schema, (context) => context.caller);
   await fieldLimits.ready();
   definition.install?.(service);
+  if (config.environment === 'development') {
+    // The contract as SDL, for tools that download a schema (Apollo iOS / Kotlin, graphql-codegen).
+    const sdl = contractSdl(typeDefs);
+    service.app.get('/schema.graphql', async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send(sdl),
+    );
+  }
   const maxRequestMs = settings[definition.name].deadlineMs;
 
   const context = async (request: FastifyRequest): Promise<BffContext> => {

@@ -1,11 +1,19 @@
 import { relative } from 'node:path';
+import type { GraphQLSchema } from 'graphql';
 import type { SchemaCheckConfig } from '../../platform/config/schema-check.ts';
-import { diffApiSchemas, type SchemaChange } from './changes.ts';
-import { assessOperations, type OperationImpact } from './impact.ts';
+import { loadBffSchemas } from './bff-load.ts';
+import { diffApiSchemas } from './changes.ts';
+import { assessOperations } from './impact.ts';
 import { loadSchemas, type SchemaSources } from './load.ts';
-import { describeRef, discoverOperations, type OperationRef } from './operations.ts';
+import {
+  appOperations,
+  describeRef,
+  discoverOperations,
+  type OperationRef,
+  type RegisteredOperation,
+} from './operations.ts';
 import { describeUses, type RecordedUsage, recordedUses } from './recorded.ts';
-import type { SchemaCheckReport } from './report.ts';
+import type { BffCheck, Judged, SchemaCheckReport } from './report.ts';
 
 export interface SchemaCheckOptions extends SchemaSources {
   strict: boolean;
@@ -17,15 +25,100 @@ export interface SchemaCheckOptions extends SchemaSources {
 const label = (ref: OperationRef) => `${ref.frontend} ${ref.name}`;
 
 /**
+ * Changes between two schemas, and what they do to the operations registered against them. With
+ * no new schema (composition failed) nothing is judged.
+ */
+async function judge(
+  operations: RegisteredOperation[],
+  base: GraphQLSchema,
+  next: GraphQLSchema | null,
+  baseLabel: string,
+): Promise<Judged> {
+  const frontends: Record<string, number> = {};
+  for (const { ref } of operations) frontends[ref.frontend] = (frontends[ref.frontend] ?? 0) + 1;
+  const changes = next ? await diffApiSchemas(base, next) : [];
+  const impacts = next ? assessOperations(operations, base, next, changes) : [];
+  return {
+    base: baseLabel,
+    checked: next !== null,
+    changes: changes.map((change) => {
+      const uses = impacts.flatMap((impact) =>
+        impact.changes
+          .filter((c) => c.type === change.type && c.coordinate === change.coordinate)
+          .map((c) => ({ operation: impact.operation, broken: c.broken })),
+      );
+      return {
+        ...change,
+        affected: uses.map((use) => use.operation),
+        broken: uses.filter((use) => use.broken).map((use) => use.operation),
+      };
+    }),
+    operations: {
+      registered: operations.length,
+      frontends,
+      affected: impacts.filter((impact) => impact.changes.length > 0 || impact.errors.length > 0),
+    },
+    deprecations: impacts.flatMap((impact) =>
+      impact.deprecated.map((use) => ({ ...use, operation: impact.operation })),
+    ),
+  };
+}
+
+/** The supergraph's breaking changes, each with the recorded operations that use it (`--usage`). */
+function withRecorded(judged: Judged, recorded: RecordedUsage | undefined): Judged {
+  if (!recorded) return judged;
+  return {
+    ...judged,
+    changes: judged.changes.map((change) => ({
+      ...change,
+      recorded: change.level === 'breaking' ? recordedUses(change, recorded) : [],
+    })),
+  };
+}
+
+/**
+ * What fails in one judged schema: a breaking change used by at least one registered operation;
+ * an operation that does not validate against the new schema, whatever the cause; with --strict,
+ * any breaking change, used or not; a breaking change recorded traffic used (--usage). `prefix` names the schema ("web BFF: ") for BFFs.
+ */
+function operationFailures(judged: Judged, strict: boolean, prefix = '', schema = 'API schema'): string[] {
+  const failures: string[] = [];
+  const explained = new Set<OperationRef>();
+  for (const change of judged.changes) {
+    if (change.level !== 'breaking') continue;
+    for (const ref of change.broken) explained.add(ref);
+    const count = change.broken.length;
+    const recorded = change.recorded ?? [];
+    if (recorded.length > 0)
+      failures.push(
+        `${prefix}${change.coordinate}: breaking change used by recorded traffic: ${describeUses(recorded).join('; ')}`,
+      );
+    if (count > 0)
+      failures.push(
+        `${prefix}${change.coordinate}: breaking change breaks ${count} operation${count === 1 ? '' : 's'} (${change.broken.map(label).join(', ')})`,
+      );
+    else if (strict && recorded.length === 0)
+      failures.push(
+        `${prefix}${change.coordinate}: breaking change, ${change.affected.length === 0 ? '0 operations affected' : 'no operation broken'} (fails with --strict)`,
+      );
+  }
+  for (const impact of judged.operations.affected)
+    if (impact.errors.length > 0 && !explained.has(impact.operation))
+      failures.push(
+        `${prefix}${label(impact.operation)} (${describeRef(impact.operation)}) does not validate against the new ${schema}`,
+      );
+  return failures;
+}
+
+/**
  * The policy: what fails the check.
  * - composition fails (or asks for another federation version);
  * - with --base, supergraph.graphql is not what supergraph.yaml composes to (the gateway serves
  *   the file, so a pull request must commit it recomposed); without --base the file is the base,
- *   so a stale file only means the changes shown are not composed yet;
- * - a breaking change used by at least one registered operation;
- * - an operation that does not validate against the new API schema, whatever the cause;
- * - with --usage, a breaking change used by recorded traffic in the window, naming the clients;
- * - with --strict, any breaking change, used or not.
+ *   so a stale file only means the changes shown are not composed yet; the same for each BFF's
+ *   published contract and its schema.graphql;
+ * - in the supergraph and in each BFF schema, what operationFailures says;
+ * - with --usage, a supergraph breaking change used by recorded traffic in the window.
  */
 function failuresOf(report: Omit<SchemaCheckReport, 'verdict' | 'failures'>): string[] {
   const failures: string[] = [];
@@ -33,29 +126,14 @@ function failuresOf(report: Omit<SchemaCheckReport, 'verdict' | 'failures'>): st
   if (!composition.ok) failures.push(`composition failed with ${composition.errors.length} error(s)`);
   if (composition.supergraph.mustBeUpToDate && composition.supergraph.upToDate === false)
     failures.push(`${composition.supergraph.path} is out of date with supergraph.yaml: run npm run compose`);
-  const explained = new Set<OperationRef>();
-  for (const change of report.changes) {
-    if (change.level !== 'breaking') continue;
-    for (const ref of change.broken) explained.add(ref);
-    const count = change.broken.length;
-    if (change.recorded.length > 0)
+  failures.push(...operationFailures(report, report.options.strict));
+  for (const bff of report.bffs) {
+    if (bff.contract.mustBeUpToDate && !bff.contract.upToDate)
       failures.push(
-        `${change.coordinate}: breaking change used by recorded traffic: ${describeUses(change.recorded).join('; ')}`,
+        `${bff.contract.path} is out of date with bffs/${bff.bff}/schema.graphql: run npm run codegen`,
       );
-    if (count > 0)
-      failures.push(
-        `${change.coordinate}: breaking change breaks ${count} operation${count === 1 ? '' : 's'} (${change.broken.map(label).join(', ')})`,
-      );
-    else if (report.options.strict && change.recorded.length === 0)
-      failures.push(
-        `${change.coordinate}: breaking change, ${change.affected.length === 0 ? '0 operations affected' : 'no operation broken'} (fails with --strict)`,
-      );
+    failures.push(...operationFailures(bff, report.options.strict, `${bff.bff} BFF: `, 'BFF schema'));
   }
-  for (const impact of report.operations.affected)
-    if (impact.errors.length > 0 && !explained.has(impact.operation))
-      failures.push(
-        `${label(impact.operation)} (${describeRef(impact.operation)}) does not validate against the new API schema`,
-      );
   return failures;
 }
 
@@ -63,14 +141,15 @@ export async function runSchemaCheck(options: SchemaCheckOptions): Promise<Schem
   const loaded = loadSchemas(options);
   // Discovered before judging, so a bad manifest is an input error even when composition fails.
   const operations = discoverOperations(options.root, options.config);
-  const frontends: Record<string, number> = {};
-  for (const { ref } of operations) frontends[ref.frontend] = (frontends[ref.frontend] ?? 0) + 1;
-
-  let changes: SchemaChange[] = [];
-  let impacts: OperationImpact[] = [];
-  if (loaded.next) {
-    changes = await diffApiSchemas(loaded.base, loaded.next);
-    impacts = assessOperations(operations, loaded.base, loaded.next, changes);
+  const apps = options.config.apps.map((app) => ({ app, operations: appOperations(options.root, app) }));
+  const bffs: BffCheck[] = [];
+  for (const bff of loadBffSchemas(options.root, options.baseRef)) {
+    const registered = apps.filter(({ app }) => app.bff === bff.name).flatMap((a) => a.operations);
+    bffs.push({
+      bff: bff.name,
+      contract: bff.contract,
+      ...(await judge(registered, bff.base, bff.next, bff.baseLabel)),
+    });
   }
   const partial: Omit<SchemaCheckReport, 'verdict' | 'failures'> = {
     options: { base: options.baseRef ?? null, strict: options.strict },
@@ -85,21 +164,8 @@ export async function runSchemaCheck(options: SchemaCheckOptions): Promise<Schem
         mustBeUpToDate: options.baseRef !== undefined,
       },
     },
-    base: loaded.baseLabel,
-    checked: loaded.next !== null,
-    changes: changes.map((change) => {
-      const uses = impacts.flatMap((impact) =>
-        impact.changes
-          .filter((c) => c.type === change.type && c.coordinate === change.coordinate)
-          .map((c) => ({ operation: impact.operation, broken: c.broken })),
-      );
-      return {
-        ...change,
-        affected: uses.map((use) => use.operation),
-        broken: uses.filter((use) => use.broken).map((use) => use.operation),
-        recorded: change.level === 'breaking' ? recordedUses(change, options.recorded) : [],
-      };
-    }),
+    ...withRecorded(await judge(operations, loaded.base, loaded.next, loaded.baseLabel), options.recorded),
+    bffs,
     usage: options.recorded
       ? {
           source: options.recorded.source,
@@ -108,14 +174,6 @@ export async function runSchemaCheck(options: SchemaCheckOptions): Promise<Schem
           operations: options.recorded.operations.length,
         }
       : null,
-    operations: {
-      registered: operations.length,
-      frontends,
-      affected: impacts.filter((impact) => impact.changes.length > 0 || impact.errors.length > 0),
-    },
-    deprecations: impacts.flatMap((impact) =>
-      impact.deprecated.map((use) => ({ ...use, operation: impact.operation })),
-    ),
   };
   const failures = failuresOf(partial);
   return { verdict: failures.length > 0 ? 'fail' : 'pass', failures, ...partial };

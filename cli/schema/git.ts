@@ -13,7 +13,10 @@ function git(root: string, args: string[]): { ok: boolean; stdout: string; stder
  * root outside a repository and a file absent at the ref are input errors, each with its own
  * message, so a typo in CI configuration never reads as a schema verdict.
  */
-export function readAtRef(root: string, ref: string, file: string): string {
+export function readAtRef(root: string, ref: string, file: string): string;
+/** With `optional`, a file absent at the ref is null (a BFF added since), not an input error. */
+export function readAtRef(root: string, ref: string, file: string, optional: true): string | null;
+export function readAtRef(root: string, ref: string, file: string, optional = false): string | null {
   // A ref is passed as an argument: one starting with "-" would be read as an option.
   if (ref === '' || ref.startsWith('-')) throw new SchemaCheckInputError(`--base: "${ref}" is not a git ref`);
   const inside = git(root, ['rev-parse', '--is-inside-work-tree']);
@@ -22,6 +25,12 @@ export function readAtRef(root: string, ref: string, file: string): string {
   if (!commit.ok) throw new SchemaCheckInputError(`--base ${ref}: no such commit in this repository`);
   const path = relative(root, file).split('\\').join('/');
   const shown = git(root, ['show', `${commit.stdout.trim()}:./${path}`]);
+  if (
+    !shown.ok &&
+    optional &&
+    git(root, ['cat-file', '-e', `${commit.stdout.trim()}:./${path}`]).ok === false
+  )
+    return null;
   if (!shown.ok) throw new SchemaCheckInputError(`--base ${ref}: ${path} does not exist at ${ref}`);
   return shown.stdout;
 }

@@ -9,7 +9,8 @@ import {
   parse,
   visit,
 } from 'graphql';
-import type { SchemaCheckConfig } from '../../platform/config/schema-check.ts';
+import type { AppOperations, SchemaCheckConfig } from '../../platform/config/schema-check.ts';
+import { expandGlob } from '../glob.ts';
 import { SchemaCheckInputError } from './input-error.ts';
 import { readJsonManifest } from './manifest.ts';
 
@@ -136,6 +137,33 @@ function manifestScopes(root: string, manifests: SchemaCheckConfig['manifests'])
       documents: [{ file, body: entry.body, id: entry.id, name: entry.name }],
     }));
   });
+}
+
+/**
+ * The operations of an app built on a BFF (`schemaCheck.apps`): its `.graphql` files form one
+ * scope (fragments shared across them); each JSON manifest entry stands alone. A path or glob
+ * that matches nothing is an input error: a typo must not leave an app unprotected.
+ */
+export function appOperations(root: string, app: AppOperations): RegisteredOperation[] {
+  const files = app.operations.flatMap((pattern) => {
+    const found = expandGlob(pattern, root);
+    if (found.length === 0)
+      throw new SchemaCheckInputError(`schemaCheck.apps ${app.name}: ${pattern} matches no file`);
+    return found;
+  });
+  const documents = files
+    .filter((file) => extname(file) !== '.json')
+    .map((file) => ({ file: posix(relative(root, file)), body: readFileSync(file, 'utf8') }));
+  const manifests = files
+    .filter((file) => extname(file) === '.json')
+    .flatMap((file) => {
+      const shown = posix(relative(root, file));
+      return readJsonManifest(readFileSync(file, 'utf8'), shown).map((entry) => ({
+        frontend: app.name,
+        documents: [{ file: shown, body: entry.body, id: entry.id, name: entry.name }],
+      }));
+    });
+  return [{ frontend: app.name, documents }, ...manifests].flatMap(operationsOf);
 }
 
 /** Every client operation the schema must keep serving. */

@@ -1,6 +1,13 @@
 import { describeRef, type OperationRef } from './operations.ts';
 import { describeUses } from './recorded.ts';
-import { countLevels, plural, type SchemaCheckReport } from './report.ts';
+import {
+  type BffCheck,
+  countLevels,
+  type Judged,
+  plural,
+  type ReportChange,
+  type SchemaCheckReport,
+} from './report.ts';
 
 /** Table cells: a pipe would end the cell, a newline the row. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
@@ -40,9 +47,9 @@ function composition(report: SchemaCheckReport): string[] {
   return lines;
 }
 
-function affectedCell(change: SchemaCheckReport['changes'][number]): string {
+function affectedCell(change: ReportChange): string {
   // Recorded traffic (--usage) that uses the change: real clients, named.
-  const recorded = describeUses(change.recorded).map((use) => `❌ recorded: ${cell(use)}`);
+  const recorded = describeUses(change.recorded ?? []).map((use) => `❌ recorded: ${cell(use)}`);
   if (change.affected.length === 0 && recorded.length === 0) return '0 operations affected';
   const spared = change.affected.filter((ref) => !change.broken.includes(ref));
   return [
@@ -52,10 +59,10 @@ function affectedCell(change: SchemaCheckReport['changes'][number]): string {
   ].join('<br>');
 }
 
-function changes(report: SchemaCheckReport): string[] {
-  const lines = ['### Changes', ''];
+function changes(report: Judged, title = 'Changes', schema = 'API schema'): string[] {
+  const lines = [`### ${title}`, ''];
   if (!report.checked) return [...lines, 'Not checked: composition failed.'];
-  if (report.changes.length === 0) return [...lines, 'None: the API schema is unchanged.'];
+  if (report.changes.length === 0) return [...lines, `None: the ${schema} is unchanged.`];
   const risky = report.changes.filter((c) => c.level !== 'safe');
   const safe = report.changes.filter((c) => c.level === 'safe');
   if (risky.length > 0)
@@ -86,10 +93,10 @@ function changes(report: SchemaCheckReport): string[] {
   return lines;
 }
 
-function operations(report: SchemaCheckReport): string[] {
+function operations(report: Judged, title = 'Affected operations'): string[] {
   const { registered, frontends, affected } = report.operations;
   const per = Object.entries(frontends).map(([name, count]) => `${name} ${count}`);
-  const lines = ['### Affected operations', ''];
+  const lines = [`### ${title}`, ''];
   if (registered === 0) return [...lines, '0 registered operations.'];
   lines.push(`${affected.length} of ${plural(registered, 'registered operation')} (${per.join(', ')}).`);
   if (!report.checked || affected.length === 0) return lines;
@@ -112,8 +119,8 @@ function operations(report: SchemaCheckReport): string[] {
   return lines;
 }
 
-function deprecations(report: SchemaCheckReport): string[] {
-  const lines = ['### Deprecations', ''];
+function deprecations(report: Judged, title = 'Deprecations'): string[] {
+  const lines = [`### ${title}`, ''];
   if (report.deprecations.length === 0) return [...lines, 'No registered operation uses a deprecated field.'];
   return [
     ...lines,
@@ -126,6 +133,29 @@ function deprecations(report: SchemaCheckReport): string[] {
         d.replacement ? code(d.replacement) : 'not named',
       ]),
     ),
+  ];
+}
+
+/** One BFF: its contract's state, then its changes, its apps' operations and their deprecated uses. */
+function bff(check: BffCheck): string[] {
+  const { path, upToDate, mustBeUpToDate } = check.contract;
+  const source = code(`bffs/${check.bff}/schema.graphql`);
+  const state = upToDate
+    ? `✅ ${code(path)} is up to date with ${source}.`
+    : mustBeUpToDate
+      ? `❌ ${code(path)} is out of date with ${source}: run ${code('npm run codegen')} and commit it.`
+      : `⚠️ ${code(path)} is out of date with ${source}: the changes below are not published yet (${code('npm run codegen')}).`;
+  return [
+    '',
+    `### BFF ${check.bff}`,
+    '',
+    `Base: ${code(check.base)}. ${state}`,
+    '',
+    ...changes(check, `${check.bff} BFF changes`, 'BFF schema'),
+    '',
+    ...operations(check, `${check.bff} BFF app operations affected`),
+    '',
+    ...deprecations(check, `${check.bff} BFF deprecations`),
   ];
 }
 
@@ -146,5 +176,6 @@ export function renderMarkdown(report: SchemaCheckReport): string {
     ...operations(report),
     '',
     ...deprecations(report),
+    ...report.bffs.flatMap(bff),
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import { describeRef, type OperationRef } from './operations.ts';
 import { describeUses } from './recorded.ts';
-import { countLevels, plural, type SchemaCheckReport } from './report.ts';
+import { type BffCheck, countLevels, type Judged, plural, type SchemaCheckReport } from './report.ts';
 
 const where = (ref: OperationRef) => `${ref.frontend}  ${ref.name}  ${describeRef(ref)}`;
 
@@ -30,11 +30,36 @@ function composition(report: SchemaCheckReport): string[] {
   return lines;
 }
 
-function changes(report: SchemaCheckReport): string[] {
-  if (!report.checked) return ['Changes', '  not checked: composition failed'];
+/** How the sections of one judged schema are titled: the supergraph's, or a BFF's. */
+interface Titles {
+  changes: string;
+  schema: string;
+  operations: string;
+  noOperations: string;
+  deprecations: string;
+}
+
+const supergraphTitles: Titles = {
+  changes: 'Changes',
+  schema: 'API schema',
+  operations: 'Affected operations',
+  noOperations: '(bffs/<name>/operations/*.graphql, schemaCheck.manifests)',
+  deprecations: 'Deprecations',
+};
+
+const bffTitles = (name: string): Titles => ({
+  changes: `${name} BFF changes`,
+  schema: 'BFF schema',
+  operations: `${name} BFF app operations affected`,
+  noOperations: `(register apps on it in schemaCheck.apps)`,
+  deprecations: `${name} BFF deprecations`,
+});
+
+function changes(report: Judged, titles = supergraphTitles): string[] {
+  if (!report.checked) return [titles.changes, '  not checked: composition failed'];
   const n = countLevels(report);
-  const lines = [`Changes: ${n.breaking} breaking, ${n.dangerous} dangerous, ${n.safe} safe`];
-  if (report.changes.length === 0) lines.push('  none: the API schema is unchanged');
+  const lines = [`${titles.changes}: ${n.breaking} breaking, ${n.dangerous} dangerous, ${n.safe} safe`];
+  if (report.changes.length === 0) lines.push(`  none: the ${titles.schema} is unchanged`);
   for (const change of report.changes) {
     const tag = change.level.toUpperCase().padEnd(9);
     lines.push(`  ${tag} ${change.coordinate}: ${change.message}`);
@@ -51,51 +76,78 @@ function changes(report: SchemaCheckReport): string[] {
       lines.push(`            affects ${plural(spared.length, 'operation')}${note}:`);
       for (const ref of spared) lines.push(`              ${where(ref)}`);
     }
-    if (report.usage && change.level === 'breaking') {
+    if (change.recorded && change.level === 'breaking') {
       if (change.recorded.length === 0) lines.push('            unused in the recorded traffic');
       else
         lines.push(`            used by recorded traffic (${plural(change.recorded.length, 'operation')}):`);
       for (const line of describeUses(change.recorded)) lines.push(`              ${line}`);
     }
   }
-  if (report.usage)
+  const { usage } = report as Partial<SchemaCheckReport>;
+  if (usage)
     lines.push(
-      `  recorded traffic: ${plural(report.usage.operations, 'operation')} from ${report.usage.source}, ${report.usage.since} to ${report.usage.until}`,
+      `  recorded traffic: ${plural(usage.operations, 'operation')} from ${usage.source}, ${usage.since} to ${usage.until}`,
     );
   return lines;
 }
 
-function operations(report: SchemaCheckReport): string[] {
+function operations(report: Judged, titles = supergraphTitles): string[] {
   const { registered, frontends, affected } = report.operations;
   const per = Object.entries(frontends).map(([name, count]) => `${name} ${count}`);
   const lines = [
     registered === 0
-      ? 'Affected operations: 0 registered operations (bffs/<name>/operations/*.graphql, schemaCheck.manifests)'
-      : `Affected operations: ${affected.length} of ${plural(registered, 'registered operation')} (${per.join(', ')})`,
+      ? `${titles.operations}: 0 registered operations ${titles.noOperations}`
+      : `${titles.operations}: ${affected.length} of ${plural(registered, 'registered operation')} (${per.join(', ')})`,
   ];
   if (!report.checked) lines.push('  not checked: composition failed');
   else if (registered > 0 && affected.length === 0) lines.push('  none');
   for (const impact of affected) {
     lines.push(`  ${where(impact.operation)}`);
     for (const change of impact.changes) lines.push(`    uses ${change.coordinate} (${note(change)})`);
-    if (impact.errors.length === 0) lines.push('    still validates against the new API schema');
+    if (impact.errors.length === 0) lines.push(`    still validates against the new ${titles.schema}`);
     else {
       const before = impact.validBefore ? '' : ' (it did not validate against the base either)';
-      lines.push(`    does not validate against the new API schema${before}:`);
+      lines.push(`    does not validate against the new ${titles.schema}${before}:`);
       for (const error of impact.errors) lines.push(`      ${error}`);
     }
   }
   return lines;
 }
 
-function deprecations(report: SchemaCheckReport): string[] {
-  const lines = [`Deprecations: ${plural(report.deprecations.length, 'use')} of deprecated schema elements`];
+function deprecations(report: Judged, titles = supergraphTitles): string[] {
+  const lines = [
+    `${titles.deprecations}: ${plural(report.deprecations.length, 'use')} of deprecated schema elements`,
+  ];
   for (const use of report.deprecations) {
     lines.push(`  ${where(use.operation)}`);
     lines.push(`    ${use.coordinate}: ${use.reason}`);
     lines.push(`    replacement: ${use.replacement ?? 'not named in the reason'}`);
   }
   return lines;
+}
+
+/** One BFF: its contract's state, then the same sections as the supergraph's, titled with its name. */
+function bff(check: BffCheck): string[] {
+  const titles = bffTitles(check.bff);
+  const { path, upToDate, mustBeUpToDate } = check.contract;
+  const source = `bffs/${check.bff}/schema.graphql`;
+  const state = upToDate
+    ? `  ${path} is up to date with ${source}`
+    : mustBeUpToDate
+      ? `  ${path} is OUT OF DATE with ${source}: run npm run codegen and commit it`
+      : `  ${path} is out of date with ${source}: the changes below are not published yet (npm run codegen)`;
+  return [
+    `BFF ${check.bff}`,
+    state,
+    `  base: ${check.base}`,
+    '',
+    ...changes(check, titles),
+    '',
+    ...operations(check, titles),
+    '',
+    ...deprecations(check, titles),
+    '',
+  ];
 }
 
 /** The terminal report: one section per concern, then the verdict and why. */
@@ -112,6 +164,7 @@ export function renderText(report: SchemaCheckReport): string {
     '',
     ...deprecations(report),
     '',
+    ...report.bffs.flatMap(bff),
     `Result: ${verdict}${report.options.strict ? ' (--strict)' : ''}`,
     ...report.failures.map((failure) => `  - ${failure}`),
   ].join('\n');

@@ -9,12 +9,33 @@ import type { GatewayGraphQLResponse, Interceptor, SubgraphRequest } from './typ
  */
 const PER_CALL = new Set([REQUEST_ID_HEADER, 'traceparent', 'tracestate', REQUEST_DEADLINE_HEADER]);
 
+/**
+ * One string per distinct call. Newlines separate the parts: none can appear in a subgraph name,
+ * a URL, an identity key or an HTTP header, and the body, which may hold anything, comes last.
+ * (Cheaper than JSON-encoding the body again, which is most of the key.)
+ */
 function dedupKey(request: SubgraphRequest): string {
-  const identity = Object.entries(request.headers)
-    .filter(([name]) => !PER_CALL.has(name))
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const headers = Object.keys(request.headers)
+    .filter((name) => !PER_CALL.has(name))
+    .sort()
+    .map((name) => `${name}:${request.headers[name]}`)
+    .join('\n');
   const caller = identityKey(request.context?.identity ?? null);
-  return JSON.stringify([request.subgraph, request.url, request.body, caller, identity]);
+  return `${request.subgraph}\n${request.url}\n${caller}\n${headers}\n\n${request.body}`;
+}
+
+/**
+ * A deep copy of a parsed JSON answer (plain objects, arrays, primitives): several times faster
+ * than structuredClone, which serializes and deserializes, on the answers dedup hands out.
+ */
+export function copyJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) out[key] = copyJson((value as Record<string, unknown>)[key]);
+  }
+  return out as T;
 }
 
 interface Flight {
@@ -91,7 +112,7 @@ function wait(
     signal?.addEventListener('abort', onAbort, { once: true });
     flight.response.then(
       (response) => {
-        if (leave()) resolve(copy ? structuredClone(response) : response);
+        if (leave()) resolve(copy ? copyJson(response) : response);
       },
       (error: unknown) => {
         if (leave()) reject(error);

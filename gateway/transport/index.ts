@@ -28,6 +28,8 @@ export interface TransportOptions {
   signer: AssertionSigner;
   log?: Logger;
   metrics?: Registry;
+  /** The entity cache (gateway/cache): right after routing, so a hit sends nothing. */
+  entityCache?: Interceptor | null;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface TransportOptions {
  *     -> span      the fetch's trace span, around all that follows (pass-through when not traced)
  *     -> metrics   the fetch's duration and outcome
  *     -> route     picks the URL first: everything after it (dedup key, breaker, budget) is per target
+ *     -> entities  cached `_entities` answers (gateway/cache/entities.ts), when on: only misses go on;
+ *                  canary calls pass by, so a canary's answers are never served as the stable one's
  *     -> deadline  what is left of the request's deadline; nothing left = not sent
  *     -> dedup     after deadline, so each waiting caller keeps its own deadline
  *     -> retry     one shared call is retried once, not once per waiting caller; spends the budget
@@ -69,6 +73,7 @@ export function createTransport(
     fetchSpanInterceptor(),
     fetchMetricsInterceptor(options.metrics),
     canaryRouteInterceptor(policyFor),
+    ...(options.entityCache ? [options.entityCache] : []),
     deadlineInterceptor(config.deadlineMarginMs),
     dedupInterceptor((subgraph) => policyFor(subgraph).dedup),
     retryInterceptor({

@@ -22,6 +22,11 @@ export const authSection = z
     audience: z.string().min(1).default('portico'),
     algorithms: z.array(z.enum(asymmetric)).min(1).default(['RS256', 'ES256', 'EdDSA']),
     clockToleranceSec: z.number().int().min(0).max(300).default(30),
+    /**
+     * A verified token is reused this long without checking its signature again, while the key
+     * set still holds the key it was checked with, and never past its `exp`. 0: verify every request.
+     */
+    verifiedTokenCacheSec: z.number().int().min(0).max(300).default(10),
     jwks: z
       .strictObject({
         /** A fetched key set is trusted this long before it is fetched again (a removed key stops working then). */
@@ -46,7 +51,15 @@ export const authSection = z
         client: z.string().min(1).default('client_id'),
       })
       .prefault({}),
-    /** Root fields a caller without a token may query (everything else answers 401). */
+    /**
+     * What a caller without a token may query. `rootFields` (the default, deny by default): only
+     * the root fields listed in `anonymousRootFields`. `unguarded`: every root field that no
+     * `@authenticated` / `@requiresScopes` in the supergraph guards (on the field or on the type it
+     * returns), as Apollo Router does, so a foreign supergraph needs no list; guarded fields deeper
+     * in the operation are cut and answered null with FORBIDDEN, as for any caller.
+     */
+    anonymousAccess: z.enum(['rootFields', 'unguarded']).default('rootFields'),
+    /** Root fields a caller without a token may query in `rootFields` mode (everything else answers 401). */
     anonymousRootFields: z.array(z.string().min(1)).default(['health']),
     /** Client headers stripped at the edge besides the identity headers the gateway sets itself. */
     strippedHeaderPrefix: z.string().min(1).toLowerCase().default('x-portico-'),

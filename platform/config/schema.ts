@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { authSection, devIssuerSection } from './auth.ts';
 import { bffsSection } from './bffs.ts';
+import { cacheSection } from './cache.ts';
+import { corsSection } from './cors.ts';
 import { gatewaySection } from './gateway.ts';
 import { limitsSection } from './limits.ts';
 import { persistedQueriesSection } from './persisted-queries.ts';
@@ -26,9 +28,11 @@ export const configSchema = z.strictObject({
   limits: limitsSection,
   persistedQueries: persistedQueriesSection,
   rateLimits: rateLimitsSection,
+  cache: cacheSection,
   devIssuer: devIssuerSection,
   schemaCheck: schemaCheckSection,
   bffs: bffsSection,
+  cors: corsSection,
   telemetry: telemetrySection,
 });
 

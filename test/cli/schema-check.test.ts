@@ -181,7 +181,11 @@ describe('portico schema check', () => {
     fixture = schemaFixture();
     addBffOperations(fixture);
     // PageInfo is shared by models and billing; without @shareable in billing they conflict.
-    fixture.edit('subgraphs/billing/schema.graphql', 'type PageInfo @shareable {', 'type PageInfo {');
+    fixture.edit(
+      'subgraphs/billing/schema.graphql',
+      'type PageInfo @shareable @cacheControl',
+      'type PageInfo @cacheControl',
+    );
     const { code, out } = await fixture.check();
     expect(code).toBe(1);
     expect(out).toMatch(
@@ -193,7 +197,11 @@ describe('portico schema check', () => {
 
   it('names the subgraph of a syntax error', async () => {
     fixture = schemaFixture();
-    fixture.edit('subgraphs/health/schema.graphql', 'type HealthSummary {', 'type HealthSummary {{');
+    fixture.edit(
+      'subgraphs/health/schema.graphql',
+      'type HealthSummary @cacheControl(maxAge: 10) {',
+      'type HealthSummary {{',
+    );
     const { code, out } = await fixture.check();
     expect(code).toBe(1);
     expect(out).toMatch(/ {4}health: INVALID_GRAPHQL: Syntax Error/);

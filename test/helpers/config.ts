@@ -24,10 +24,13 @@ export function testKeyFiles(): { signingKeysFile: string; jwksFile: string } {
  * portico.yaml with test overrides and no environment: tests never pick up a developer's shell
  * settings. Logs are silent unless PORTICO_TEST_LOG names a level. portico.yaml's declared rate
  * limits are left out (a test that wants limits declares its own), so suites that send many
- * requests are not refused by limits they do not test.
+ * requests are not refused by limits they do not test. The response cache is off unless a test
+ * turns it on: suites that count subgraph calls or break subgraphs between requests must see
+ * every request reach them.
  */
 export function testConfig(overrides: Record<string, unknown> = {}): Readonly<PorticoConfig> {
   const rateLimits = { limits: [], ...((overrides.rateLimits as object | undefined) ?? {}) };
+  const cache = { enabled: false, ...((overrides.cache as object | undefined) ?? {}) };
   const subgraphAuth = { ...testKeyFiles(), ...((overrides.subgraphAuth as object | undefined) ?? {}) };
   return loadConfig({
     env: {},
@@ -36,6 +39,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Readonly<Po
       logPretty: false,
       ...overrides,
       rateLimits,
+      cache,
       subgraphAuth,
     },
   });

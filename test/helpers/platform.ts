@@ -41,6 +41,8 @@ export interface TestGateway {
 
 export interface TestPlatform {
   gatewayUrl: string;
+  /** The dev token issuer (JWKS, `POST /token`). */
+  issuerUrl: string;
   /** The main gateway's admin listener (metrics, signing keys). */
   gatewayAdminUrl: string;
   /** The issuer's signing key (a throwaway): `portico login` and `portico token` sign with it too. */
@@ -174,6 +176,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 
   return {
     gatewayUrl,
+    issuerUrl,
     gatewayAdminUrl,
     keyFile,
     subgraphUrls,

@@ -29,13 +29,18 @@ export interface SchemaFixture {
 
 /**
  * A copy of the project's schema inputs (supergraph.yaml, the subgraph schemas, the committed
- * supergraph.graphql, portico.yaml) in a temporary directory, for tests that change them.
+ * supergraph.graphql, portico.yaml) in a temporary directory, for tests that change them; with
+ * `bffs`, the BFF schemas and their published contracts too.
  */
-export function schemaFixture(): SchemaFixture {
+export function schemaFixture(options: { bffs?: boolean } = {}): SchemaFixture {
   const root = mkdtempSync(join(tmpdir(), 'portico-schema-'));
   const copy = (path: string) => cpSync(join(projectRoot, path), join(root, path), { recursive: true });
   for (const path of ['supergraph.yaml', 'supergraph.graphql', 'portico.yaml']) copy(path);
   for (const name of ['models', 'billing', 'metering', 'health']) copy(`subgraphs/${name}/schema.graphql`);
+  // With bffs: each BFF's schema and its published contract, so BFF changes are judged too.
+  if (options.bffs)
+    for (const name of ['web', 'mobile', 'cli'])
+      for (const file of ['schema.graphql', 'generated/schema.graphql']) copy(`bffs/${name}/${file}`);
 
   const run = async (argv: string[]): Promise<CommandResult> => {
     const { code, stdout, stderr } = await runCli(argv);

@@ -24,6 +24,10 @@ describe('Retry-After', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter('', now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter('1.5', now)).toBeUndefined();
+    expect(parseRetryAfter('-1', now)).toBeUndefined();
+    expect(parseRetryAfter('2026', now)).toBe(2026);
+    expect(parseRetryAfter('2026-03-01T12:00:05Z', now)).toBeUndefined();
   });
 });
 

@@ -1,0 +1,165 @@
+import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
+import type { FormattedExecutionResult } from 'graphql';
+import type { GatewayContext } from '../context.ts';
+import { fragmentsIn } from '../persisted/manifest.ts';
+import type { CacheHints } from './hints.ts';
+import { responseCacheKey } from './key.ts';
+import { ageOf, type CacheEntry } from './memory-store.ts';
+import type { CacheMetrics } from './metrics.ts';
+import { type CachePolicy, operationCachePolicy } from './policy.ts';
+import { createSingleFlight } from './single-flight.ts';
+import type { CacheStore } from './store.ts';
+import { entityTags } from './tags.ts';
+
+/** Operators skip the cache for one request with this header (and the bypass scope). */
+export const BYPASS_HEADER = 'x-portico-cache';
+
+export interface ResponseCacheOptions {
+  store: CacheStore;
+  hints: () => CacheHints;
+  metrics: CacheMetrics;
+  maxTtlSec: number;
+  maxEntryBytes: number;
+  bypassScope: string;
+}
+
+const cacheControl = (policy: CachePolicy) => `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}`;
+
+/** An answer worth keeping: data, no error of any kind, nothing the gateway flagged as broken. */
+function keepable(result: FormattedExecutionResult): boolean {
+  return (
+    result.data !== null &&
+    result.data !== undefined &&
+    !result.errors?.length &&
+    !(result.extensions && 'valueCompletion' in result.extensions)
+  );
+}
+
+/**
+ * The response cache: whole answers of cacheable queries (see policy.ts), served before anything
+ * is planned. It runs after every plugin's didResolveOperation, so rate limits still count a hit
+ * and field authorization has already cut the document (which the key includes); its
+ * willSendResponse must come before field authorization's, which writes the denials into the
+ * answer: what is stored is the answer to the cut document, never a caller's denial errors.
+ *
+ *   responseForOperation: mutation -> run, then purge what it returned (willSendResponse)
+ *                         not cacheable (policy, anonymous PRIVATE) -> run, `no-store`
+ *                         bypass (operator) -> run and refill
+ *                         hit -> the stored answer, `Cache-Control` + `Age`
+ *                         a fill for the key in flight -> wait for it (until the deadline)
+ *                         miss -> run; willSendResponse keeps it if it is whole
+ */
+export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
+  const { store, metrics } = options;
+  const flights = createSingleFlight<CacheEntry>();
+  const served = (entry: CacheEntry, policy: CachePolicy): GraphQLResponse => {
+    const headers = new HeaderMap();
+    headers.set('cache-control', cacheControl(policy));
+    headers.set('age', String(ageOf(entry)));
+    return {
+      http: { status: undefined, headers },
+      body: { kind: 'single', singleResult: JSON.parse(entry.body) },
+    };
+  };
+  return {
+    async requestDidStart() {
+      let policy: CachePolicy | null = null;
+      let fill: { key: string; done: (entry: CacheEntry | undefined) => void } | null = null;
+      let mutation = false;
+      let hit = false;
+      return {
+        async responseForOperation(requestContext) {
+          const { operation, document, contextValue, request } = requestContext;
+          const operationName = requestContext.operationName;
+          if (operation.operation === 'mutation') {
+            mutation = true;
+            return null;
+          }
+          const candidate = operationCachePolicy(
+            requestContext.schema,
+            operation,
+            fragmentsIn(document),
+            options.hints(),
+            options.maxTtlSec,
+          );
+          const key =
+            candidate.maxAge > 0 &&
+            responseCacheKey({
+              document,
+              operationName,
+              variables: request.variables,
+              policy: candidate,
+              identity: contextValue.identity,
+            });
+          if (!key) {
+            metrics.miss('response', operationName, 'uncacheable');
+            return null;
+          }
+          policy = candidate;
+          const bypass =
+            request.http?.headers.get(BYPASS_HEADER) === 'bypass' &&
+            contextValue.identity?.scopes.includes(options.bypassScope);
+          if (!bypass) {
+            const entry =
+              (await store.get(key)) ?? (await flights.join(key, contextValue.deadline - Date.now()));
+            if (entry) {
+              hit = true;
+              metrics.hit('response', operationName, entry.body.length);
+              return served(entry, policy);
+            }
+          }
+          metrics.miss('response', operationName, bypass ? 'bypass' : 'cold');
+          fill = { key, done: flights.lead(key) };
+          return null;
+        },
+        async willSendResponse(requestContext) {
+          const { response, operationName } = requestContext;
+          const result = response.body.kind === 'single' ? response.body.singleResult : null;
+          // Read before any await: later plugins (field authorization) write into this answer.
+          const body = fill && result && keepable(result) ? JSON.stringify(result) : undefined;
+          if (!hit) {
+            response.http.headers.set('cache-control', policy && body ? cacheControl(policy) : 'no-store');
+          }
+          if (fill) {
+            let entry: CacheEntry | undefined;
+            if (policy && body && result && body.length <= options.maxEntryBytes) {
+              const tags = entityTags(
+                requestContext.schema,
+                requestContext.operation!.selectionSet,
+                requestContext.schema.getQueryType()!,
+                fragmentsIn(requestContext.document!),
+                result.data,
+              );
+              entry = {
+                body,
+                storedAt: Date.now(),
+                maxAge: policy.maxAge,
+                tags: [...tags.withId, ...tags.types],
+              };
+              await store.set(fill.key, entry, policy.maxAge);
+              metrics.fill('response', operationName, body.length);
+            }
+            fill.done(entry);
+          }
+          if (mutation && result?.data) {
+            const mutationType = requestContext.schema.getMutationType();
+            if (!mutationType || !requestContext.operation) return;
+            const tags = entityTags(
+              requestContext.schema,
+              requestContext.operation.selectionSet,
+              mutationType,
+              fragmentsIn(requestContext.document!),
+              result.data,
+            );
+            // What the mutation returned by id; a type returned without its id purges the whole type.
+            const purge = [...tags.withId];
+            for (const type of tags.types) {
+              if (![...tags.withId].some((tag) => tag.startsWith(`${type}:`))) purge.push(type);
+            }
+            metrics.purge(operationName, await store.purge(purge));
+          }
+        },
+      };
+    },
+  };
+}
