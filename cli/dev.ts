@@ -125,6 +125,8 @@ function childEnv(
     PORTICO_LOG_LEVEL: process.env.PORTICO_LOG_LEVEL ?? (options.verbose ? 'info' : 'warn'),
     PORTICO_LOG_PRETTY: process.env.PORTICO_LOG_PRETTY ?? (process.stdout.isTTY ? 'true' : 'false'),
   };
+  // One OTEL_SERVICE_NAME for nine children would give their spans one name: each is named after itself.
+  delete env.OTEL_SERVICE_NAME;
   const kind = services[name].kind;
   if (kind === 'gateway') {
     // The supergraph's routing URLs name the default ports; route to where this launcher put each subgraph.
