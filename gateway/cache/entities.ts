@@ -101,14 +101,16 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
   };
   return (next) => async (request) => {
     if (request.isMutation || request.canary || !request.body.includes('_entities')) return next(request);
-    const { query, variables, operationName } = JSON.parse(request.body) as {
+    // The operation as the data source built it; parsing the body back (it carries every
+    // representation) showed in profiles for fetches nothing here could cache.
+    const { query, variables, operationName } = (request.operation ?? JSON.parse(request.body)) as {
       query: string;
       variables?: { representations?: Json[] } & Json;
       operationName?: string;
     };
+    const policies = policiesOf(query);
     const representations = variables?.representations;
-    const policies = Array.isArray(representations) ? policiesOf(query) : null;
-    if (!policies || !representations) return next(request);
+    if (!policies || !Array.isArray(representations)) return next(request);
     const typeOf = (index: number) => String(representations[index]?.__typename);
     const policyAt = representations.map((_, index) => policies.get(typeOf(index)));
     const keys = representations.map((representation, index) => {
@@ -128,12 +130,12 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
     const entities: unknown[] = parsed.map((value) => value ?? null);
     if (missing.length === 0) return { data: { _entities: entities } };
     const all = missing.length === representations.length;
-    const body = JSON.stringify({
+    const operation = {
       query,
       operationName,
       variables: { ...variables, representations: missing.map((index) => representations[index]) },
-    });
-    const response = await next(all ? request : { ...request, body });
+    };
+    const response = await next(all ? request : { ...request, body: JSON.stringify(operation), operation });
     const fetched = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
     if (!Array.isArray(fetched)) {
       return all ? response : { ...response, data: null, errors: remapErrors(response, missing) };

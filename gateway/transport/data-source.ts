@@ -26,10 +26,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       options.kind === 'incoming operation' ? options.incomingRequestContext.context : undefined;
     const query = options.request.query ?? '';
     const variables = options.request.variables;
+    const operation = { query, variables, operationName: options.request.operationName };
     const request = {
       subgraph,
       url,
-      body: JSON.stringify({ query, variables, operationName: options.request.operationName }),
+      body: JSON.stringify(operation),
+      operation,
       headers: outgoingHeaders(context, headers),
       isMutation: /^\s*mutation\b/.test(query),
       context,

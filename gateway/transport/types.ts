@@ -13,6 +13,11 @@ export interface SubgraphRequest {
   url: string;
   /** The GraphQL request body, serialized once. */
   body: string;
+  /**
+   * What `body` was serialized from, so an interceptor that reads the query or the variables
+   * (the entity cache) need not parse the body back. Absent for calls built elsewhere.
+   */
+  operation?: { query: string; variables?: Record<string, unknown>; operationName?: string };
   headers: Record<string, string>;
   /** Mutations are never retried, hedged or deduplicated. */
   isMutation: boolean;
