@@ -11,6 +11,7 @@ import type { GatewayRateLimits } from '../rate-limit/index.ts';
 import { admitted, type Judgement, judgeLimits, type OperationLimitFacts } from '../rate-limit/judge.ts';
 import { ageOf, type CacheEntry } from './memory-store.ts';
 import type { CacheMetrics } from './metrics.ts';
+import { BYPASS_HEADER } from './plugin.ts';
 import type { CachePolicy } from './policy.ts';
 import type { CacheStore } from './store.ts';
 
@@ -51,7 +52,7 @@ function fastKey(body: unknown, identity: VerifiedIdentity | null): string | nul
 }
 
 /** Headers that change how the full path answers: such requests always take it. */
-const FULL_PATH_HEADERS = ['x-portico-cache', COST_HEADER, REQUEST_DEADLINE_HEADER, RELATIVE_TIMEOUT_HEADER];
+const FULL_PATH_HEADERS = [BYPASS_HEADER, COST_HEADER, REQUEST_DEADLINE_HEADER, RELATIVE_TIMEOUT_HEADER];
 
 /** The request's headers as the pipeline's plugins read them (repeated ones joined, like Apollo's). */
 const headerReader = (request: FastifyRequest) => ({
