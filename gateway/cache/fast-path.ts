@@ -62,9 +62,12 @@ const headerReader = (request: FastifyRequest) => ({
   },
 });
 
+/** `application/json`, with parameters (charset) or none: what Apollo and fastify read as JSON. */
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
 function plainRequest(request: FastifyRequest): boolean {
   const { headers } = request;
-  if (request.method !== 'POST' || !headers['content-type']?.startsWith('application/json')) return false;
+  if (request.method !== 'POST' || !JSON_MEDIA_TYPE.test(headers['content-type'] ?? '')) return false;
   // Apollo picks the response's media type from Accept: the fast path only answers plain JSON.
   const accept = headers.accept;
   if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return false;
