@@ -195,11 +195,15 @@ try {
     results[gateway.label] = load.rps;
     process.stdout.write(`  ${formatLoad(gateway.label, load)}\n`);
   }
-  // The ceiling of any answer: `{ __typename }` costs the same HTTP, token check and Apollo
-  // pipeline as a hit, and nothing else.
+  // What a hit still costs beside the cache: `{ __typename }` takes the whole pipeline (token check,
+  // Apollo, plugins) and no subgraph; GET /health takes only HTTP and fastify, the floor of any
+  // answer on this machine (the load generator shares its cores).
   const floor = JSON.stringify({ query: '{ __typename }' });
-  const ceiling = await runLoad({ url: gateways[1]!.url, headers, body: floor, concurrency, seconds });
-  process.stdout.write(`  ${formatLoad('ceiling { __typename }', ceiling)}\n`);
+  const pipeline = await runLoad({ url: gateways[1]!.url, headers, body: floor, concurrency, seconds });
+  process.stdout.write(`  ${formatLoad('{ __typename } (full pipeline)', pipeline)}\n`);
+  const health = gateways[1]!.url.replace(/\/graphql$/, '/health');
+  const http = await runLoad({ url: health, headers: {}, concurrency, seconds });
+  process.stdout.write(`  ${formatLoad('GET /health (HTTP floor)', http)}\n`);
   for (const gateway of gateways.slice(1)) {
     const ratio = results[gateway.label]! / results.uncached!;
     process.stdout.write(`  ${gateway.label}: ${ratio.toFixed(1)}x the uncached req/s\n`);

@@ -2,9 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { VerifiedIdentity } from '../platform/auth/verify.ts';
 import { type DeadlineLimits, requestDeadline } from '../platform/deadline.ts';
+import type { Replay } from '../platform/telemetry/replay.ts';
 import type { RequestTrace } from '../platform/telemetry/request-trace.ts';
 import { requestTrace } from '../platform/telemetry/server-spans.ts';
 import { inboundTrace } from '../platform/trace.ts';
+import type { Judgement, OperationLimitFacts } from './rate-limit/judge.ts';
 
 /**
  * Per-request state of the gateway, made once by the context function and read by the plugins and
@@ -34,6 +36,12 @@ export interface GatewayContext {
    * Every subgraph call of the request gets what is left of it (see transport/deadline.ts).
    */
   deadline: number;
+  /** What the rate limits judged this operation on (set by the rate-limit plugin). */
+  limitFacts?: OperationLimitFacts;
+  /** The limits' verdict, when the cache's fast path judged the request before handing it on. */
+  limitJudgement?: Judgement;
+  /** Set on a response-cache hit: what the plugins would do again for a fast hit (cache/fast-path.ts). */
+  replays?: Replay[];
 }
 
 /** The context function for Apollo Server; throws BAD_REQUEST (400) on an unreadable deadline header. */
@@ -52,6 +60,7 @@ export function gatewayContext(limits: DeadlineLimits) {
       trace: requestTrace(request.raw),
       receivedAt,
       deadline: requestDeadline(request.headers, receivedAt, limits),
+      limitJudgement: request.limitJudgement ?? undefined,
     };
   };
 }

@@ -116,6 +116,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const guard = createQueryGuard(config.limits, 'limits');
   guard.install(service.app, GRAPHQL_PATH);
   if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
+  // After every check above, so a fast hit has passed them all.
+  if (cache) cache.fastPath.install(service.app, GRAPHQL_PATH, rateLimits);
   await mountGraphQL<GatewayContext>({
     service,
     apollo: {
@@ -138,6 +140,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
         ...(cache ? [cache.plugin] : []),
         fieldAuthorizationPlugin(() => requirements),
         valueCompletionPlugin(),
+        // Last: it sees the answer as it goes out (see cache/fast-path.ts).
+        ...(cache ? [cache.fastPath.recorder] : []),
       ],
     },
     context: gatewayContext({ maxRequestMs: config.gateway.maxRequestMs }),

@@ -24,7 +24,8 @@ export function percentile(sorted: number[], p: number): number {
  */
 export async function runLoad(options: {
   url: string;
-  body: string;
+  /** POST this body; without one, GET. */
+  body?: string;
   headers: Record<string, string>;
   concurrency: number;
   seconds: number;
@@ -41,7 +42,7 @@ export async function runLoad(options: {
       const t0 = performance.now();
       try {
         const response = await request(options.url, {
-          method: 'POST',
+          method: options.body === undefined ? 'GET' : 'POST',
           headers: options.headers,
           body: options.body,
           dispatcher: agent,

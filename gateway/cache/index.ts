@@ -4,6 +4,7 @@ import type { PorticoConfig } from '../../platform/config/schema.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { apiSchemaFromSupergraph } from '../api-schema.ts';
 import { entityCacheInterceptor } from './entities.ts';
+import { createFastPath } from './fast-path.ts';
 import { type CacheHints, noCacheHints, readCacheHints } from './hints.ts';
 import { createCacheMetrics } from './metrics.ts';
 import { responseCachePlugin } from './plugin.ts';
@@ -34,12 +35,16 @@ export function createGatewayCache(
     : memoryCacheStore(settings.memoryBytes);
   let hints: CacheHints = noCacheHints();
   let current: { schema: GraphQLSchema; hints: CacheHints } | null = null;
+  const fastPath = createFastPath({ store, metrics });
   return {
     store,
     metrics,
+    /** Hits answered before the GraphQL pipeline; see fast-path.ts. */
+    fastPath,
     /** Called with each supergraph the gateway loads. */
     onSupergraph(sdl: string) {
       hints = readCacheHints(sdl);
+      fastPath.reset();
       // The entity cache reads fetches in terms of the API schema, built here once per supergraph.
       current = settings.entities.enabled ? { schema: apiSchemaFromSupergraph(sdl), hints } : null;
     },
@@ -54,6 +59,7 @@ export function createGatewayCache(
       maxTtlSec: settings.maxTtlSec,
       maxEntryBytes: settings.maxEntryBytes,
       bypassScope: settings.bypassScope,
+      onHit: fastPath.offer,
     }),
     close: () => store.close(),
   };

@@ -48,6 +48,11 @@ export function createCacheMetrics(registry?: Registry) {
     help: 'Redis commands of the cache that failed or timed out (served without the cache)',
     registers,
   });
+  const fastHits = new Counter({
+    name: 'portico_cache_fast_hits_total',
+    help: 'Response cache hits answered before the GraphQL pipeline (also counted in hits)',
+    registers,
+  });
   const seen = new Set<string>();
   const name = (operation: string | null | undefined) => {
     const value = operation || 'anonymous';
@@ -60,6 +65,12 @@ export function createCacheMetrics(registry?: Registry) {
     hit(layer: CacheLayer, operation: string | null | undefined, size: number) {
       hits.labels(layer, name(operation)).inc();
       bytes.labels(layer, 'read').inc(size);
+    },
+    /** A hit the fast path answered (see fast-path.ts). */
+    fastHit(operation: string | null | undefined, size: number) {
+      hits.labels('response', name(operation)).inc();
+      bytes.labels('response', 'read').inc(size);
+      fastHits.inc();
     },
     miss(layer: CacheLayer, operation: string | null | undefined, reason: MissReason) {
       misses.labels(layer, name(operation), reason).inc();

@@ -1,14 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import { codedError } from '../../platform/errors.ts';
-import { fieldCallerKey } from '../../platform/rate-limit/directive.ts';
 import { type PolicyState, rateLimitHeaders } from '../../platform/rate-limit/headers.ts';
 import type { GatewayContext } from '../context.ts';
 import { analyzeOperation } from '../operation/analysis.ts';
 import { estimateCost } from '../rate-limit/cost.ts';
-import type { RequestFacts } from '../rate-limit/declared-limits.ts';
-import { enforceLimits } from '../rate-limit/enforce.ts';
 import type { GatewayRateLimits } from '../rate-limit/index.ts';
+import { judgeLimits, type OperationLimitFacts } from '../rate-limit/judge.ts';
 import { rateLimitedFields, subgraphsOf } from '../rate-limit/operation-fields.ts';
 import type { LimitDirectives } from '../rate-limit/supergraph-directives.ts';
 
@@ -48,7 +46,7 @@ export function rateLimitPlugin(
   rateLimits: GatewayRateLimits,
   directives: () => LimitDirectives,
 ): ApolloServerPlugin<GatewayContext> {
-  const { settings, limits, policy, checkFields, refused } = rateLimits;
+  const { settings, refused } = rateLimits;
   return {
     async requestDidStart({ request }) {
       const wantsCost = /^(1|true|yes)$/i.test(request.http?.headers.get(COST_HEADER) ?? '');
@@ -64,19 +62,18 @@ export function rateLimitPlugin(
           };
           if (wantsCost) estimate();
           const selected = () => analyzeOperation(schema, document, operation, variables).coordinates;
-          const facts: RequestFacts = {
-            identity: contextValue.identity,
-            clientIp: contextValue.clientIp,
+          const budgeted = known.fieldRateLimit.size > 0 || known.typeRateLimit.size > 0;
+          const limitFacts: OperationLimitFacts = {
             operationName: operation.name?.value ?? null,
             subgraphs: () => subgraphsOf(selected(), known),
             cost: estimate,
+            fields: settings.fieldLimits && budgeted ? rateLimitedFields(selected(), known) : [],
           };
-          const budgeted = known.fieldRateLimit.size > 0 || known.typeRateLimit.size > 0;
-          const fields = settings.fieldLimits && budgeted ? rateLimitedFields(selected(), known) : [];
-          const [verdict, fieldVerdict] = await Promise.all([
-            enforceLimits(limits, facts, policy),
-            checkFields(fields, fieldCallerKey(contextValue.identity?.subject)),
-          ]);
+          // Kept for the response cache's fast path, which counts the same request the same way.
+          contextValue.limitFacts = limitFacts;
+          // The fast path may have judged this very request already (and handed it on, refused).
+          const [verdict, fieldVerdict] =
+            contextValue.limitJudgement ?? (await judgeLimits(rateLimits, limitFacts, contextValue));
           if (verdict.kind === 'too-costly') {
             const { name, limit, windowSec } = verdict.limit.config;
             throw codedError(

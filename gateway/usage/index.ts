@@ -3,6 +3,7 @@ import { Counter } from 'prom-client';
 import type { PorticoConfig } from '../../platform/config/schema.ts';
 import type { Service } from '../../platform/service.ts';
 import { clientLabels } from '../../platform/telemetry/operation-metrics.ts';
+import { onReplay } from '../../platform/telemetry/replay.ts';
 import type { GatewayContext } from '../context.ts';
 import { createDescriber, type OperationFacts } from './describe.ts';
 import { HOUR_MS, hourOf, parseWindow, type UsageExport } from './record.ts';
@@ -51,6 +52,40 @@ export function installUsage(service: Service, config: Pick<PorticoConfig, 'redi
   });
   service.app.addHook('onClose', () => store.close());
 
+  /** Counts one use of an operation (sampled) and warns once an hour per deprecated element and client. */
+  const count = (found: OperationFacts, client: ReturnType<typeof clientOf>, log: GatewayContext['log']) => {
+    if (settings.sampleRate >= 1 || Math.random() < settings.sampleRate) {
+      store.record(
+        `${client.name}\t${client.version}\t${found.name}\t${found.signature}`,
+        () => ({
+          client: client.name,
+          clientVersion: client.version,
+          operation: found.name,
+          signature: found.signature,
+          coordinates: found.coordinates,
+        }),
+        weight,
+      );
+    }
+    for (const use of found.deprecated) {
+      deprecatedUses.inc({ coordinate: use.coordinate, client: client.name });
+      const key = `${client.name}\t${use.coordinate}`;
+      const hour = hourOf(Date.now());
+      if (warned.get(key) === hour) continue;
+      warned.set(key, hour);
+      log.info(
+        {
+          client: client.name,
+          clientVersion: client.version,
+          operation: found.name,
+          coordinate: use.coordinate,
+          reason: use.reason,
+        },
+        'client used a deprecated schema element',
+      );
+    }
+  };
+
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart({ request }) {
       let facts: OperationFacts | undefined;
@@ -58,43 +93,16 @@ export function installUsage(service: Service, config: Pick<PorticoConfig, 'redi
         async didResolveOperation({ document, operation, schema, contextValue }) {
           if (!operation) return;
           facts = describe(document, operation, schema);
-          const found = facts;
-          const client = clientOf(request.http?.headers);
-          if (settings.sampleRate >= 1 || Math.random() < settings.sampleRate) {
-            store.record(
-              `${client.name}\t${client.version}\t${found.name}\t${found.signature}`,
-              () => ({
-                client: client.name,
-                clientVersion: client.version,
-                operation: found.name,
-                signature: found.signature,
-                coordinates: found.coordinates,
-              }),
-              weight,
-            );
-          }
-          for (const use of found.deprecated) {
-            deprecatedUses.inc({ coordinate: use.coordinate, client: client.name });
-            const key = `${client.name}\t${use.coordinate}`;
-            const hour = hourOf(Date.now());
-            if (warned.get(key) === hour) continue;
-            warned.set(key, hour);
-            contextValue.log.info(
-              {
-                client: client.name,
-                clientVersion: client.version,
-                operation: found.name,
-                coordinate: use.coordinate,
-                reason: use.reason,
-              },
-              'client used a deprecated schema element',
-            );
-          }
+          count(facts, clientOf(request.http?.headers), contextValue.log);
         },
-        async willSendResponse({ response }) {
-          if (!facts?.deprecated.length || response.body.kind !== 'single') return;
+        async willSendResponse({ response, contextValue }) {
+          const found = facts;
+          // Answered again from the response cache's fast path: counted again, the same way.
+          if (found)
+            onReplay(contextValue, (replayed) => count(found, clientOf(replayed.headers), replayed.log));
+          if (!found?.deprecated.length || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, [DEPRECATIONS_EXTENSION]: facts.deprecated };
+          result.extensions = { ...result.extensions, [DEPRECATIONS_EXTENSION]: found.deprecated };
         },
       };
     },

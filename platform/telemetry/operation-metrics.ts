@@ -3,6 +3,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import type { OperationMetricsSettings } from '../config/telemetry.ts';
 import { isErrorCode } from '../errors.ts';
 import { boundedLabel } from './bounded-label.ts';
+import { onReplay } from './replay.ts';
 
 /** The client a request names in its headers (Apollo's convention, or configured ones). */
 export type ClientOf = (headers: { get(name: string): string | undefined | null } | undefined) => {
@@ -75,7 +76,7 @@ export function operationMetricsPlugin<TContext extends BaseContext>(
           parsed = true;
           metrics.documents.inc({ result: 'miss' });
         },
-        async willSendResponse({ response, operation, operationName, document }) {
+        async willSendResponse({ response, operation, operationName, document, contextValue }) {
           if (!parsed && document) metrics.documents.inc({ result: 'hit' });
           const name = operation ? operationLabel(operationName ?? 'anonymous') : 'unknown';
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
@@ -98,6 +99,22 @@ export function operationMetricsPlugin<TContext extends BaseContext>(
             { operation: name, client: client.name },
             (performance.now() - started) / 1000,
           );
+          if (errors.length > 0) return;
+          // An answer the response cache may serve again without the pipeline: counted the same way.
+          onReplay(contextValue, (replayed) => {
+            const again = clientOf(replayed.headers);
+            metrics.documents.inc({ result: 'hit' });
+            metrics.requests.inc({
+              operation: name,
+              client: again.name,
+              client_version: again.version,
+              outcome: 'success',
+            });
+            metrics.duration.observe(
+              { operation: name, client: again.name },
+              (performance.now() - replayed.startedAt) / 1000,
+            );
+          });
         },
       };
     },
