@@ -61,8 +61,8 @@ export function createCacheMetrics(registry?: Registry) {
       hits.labels(layer, name(operation)).inc();
       bytes.labels(layer, 'read').inc(size);
     },
-    miss(layer: CacheLayer, operation: string | null | undefined, reason: MissReason) {
-      misses.labels(layer, name(operation), reason).inc();
+    miss(layer: CacheLayer, operation: string | null | undefined, reason: MissReason, count = 1) {
+      misses.labels(layer, name(operation), reason).inc(count);
     },
     fill(layer: CacheLayer, operation: string | null | undefined, size: number) {
       fills.labels(layer, name(operation)).inc();
