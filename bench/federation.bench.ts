@@ -5,7 +5,7 @@ import { type Child, startPortico, startScript } from './federation/children.ts'
 import { DEEP_QUERY, USERS_QUERY } from './federation/queries.ts';
 import { prepareBench } from './federation/setup.ts';
 import { type LoadResult, percentile, runLoad } from './lib/load.ts';
-import { cpuSeconds, loadAverage, peakRssMb } from './lib/proc-stats.ts';
+import { cpuSeconds, loadAverage, peakRssMb, rssPartsMb } from './lib/proc-stats.ts';
 
 /**
  * The public GraphQL gateways benchmark (graphql-hive/graphql-gateways-benchmark, federation),
@@ -19,7 +19,8 @@ import { cpuSeconds, loadAverage, peakRssMb } from './lib/proc-stats.ts';
  * BENCH_SECONDS (per window, default 5), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (default 50),
  * BENCH_CLUSTER=0 skips the cluster comparison; BENCH_PROFILE=<dir> writes a V8 CPU profile
  * (`.cpuprofile`) of the Portico gateway (dedup on) there when it stops; BENCH_ONLY=deep|single
- * runs one workload.
+ * runs one workload; BENCH_NODE_FLAGS (e.g. `--max-semi-space-size=8`) go to the Portico gateways'
+ * node, to weigh V8 settings' RSS against throughput.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -56,8 +57,10 @@ async function startGateway(
   return { label, url, child, headers } satisfies Target;
 }
 
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
 async function porticoGateway(env: Record<string, string>, port: number, nodeArgs: string[] = []) {
-  const child = startPortico(env, nodeArgs);
+  const child = startPortico(env, [...nodeFlags, ...nodeArgs]);
   children.push(child);
   const base = `http://127.0.0.1:${port}`;
   const failed = await waitUntilReady([{ name: 'gateway', url: base }], 60_000, () => []);
@@ -79,11 +82,12 @@ function summary(label: string, pooled: Pooled, child: Child, baseline?: Pooled)
   const latencies = pooled.latencies.sort((a, b) => a - b);
   const rps = pooled.requests / pooled.seconds;
   const ratio = baseline ? ` | ${(rps / (baseline.requests / baseline.seconds)).toFixed(2)}x stock` : '';
+  const rss = rssPartsMb(child.pid);
   return [
     `${label.padEnd(28)} ${rps.toFixed(1).padStart(7)} req/s`,
     `p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms`,
     `CPU ${((pooled.cpu / pooled.requests) * 1000).toFixed(2)} ms/req`,
-    `peak RSS ${peakRssMb(child.pid).toFixed(0)} MB`,
+    `peak RSS ${peakRssMb(child.pid).toFixed(0)} MB (now anon ${rss.anon.toFixed(0)} + file ${rss.file.toFixed(0)})`,
     `${pooled.failures} failed${pooled.sample ? ` (first: ${pooled.sample})` : ''}${ratio}`,
   ].join(' | ');
 }

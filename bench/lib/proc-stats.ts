@@ -49,6 +49,24 @@ export function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
+/**
+ * Resident memory now, in MB, of a process and its descendants: anonymous (V8's heap, buffers,
+ * malloc) and file-backed (code and mapped files), to tell what a peak is made of.
+ */
+export function rssPartsMb(pid: number): { anon: number; file: number } {
+  const parts = { anon: 0, file: 0 };
+  for (const member of processTree(pid)) {
+    try {
+      const status = readFileSync(`/proc/${member}/status`, 'utf8');
+      parts.anon += Number(/RssAnon:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+      parts.file += Number(/RssFile:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return parts;
+}
+
 /** The 1-minute load average, to read beside figures taken on a shared machine. */
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');

@@ -64,6 +64,18 @@ function entityKey(request: SubgraphRequest, query: string, representation: Json
   return `entity:${createHash('sha256').update(material).digest('base64url')}`;
 }
 
+/** Whether any entity type of the fetch has a positive max age (else no key can be made). */
+function cacheableAtAll(policies: Map<string, CachePolicy>): boolean {
+  for (const policy of policies.values()) if (policy.maxAge > 0) return true;
+  return false;
+}
+
+function countUncacheable(metrics: CacheMetrics, types: string[]): void {
+  const counts = new Map<string, number>();
+  for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
+  for (const [type, count] of counts) metrics.miss('entity', type, 'uncacheable', count);
+}
+
 /** Maps `_entities` error paths of the call for the misses back to the positions the gateway asked for. */
 function remapErrors(response: GatewayGraphQLResponse, positions: number[]) {
   return response.errors?.map((error) => {
@@ -100,7 +112,9 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
     return policies;
   };
   return (next) => async (request) => {
-    if (request.isMutation || request.canary || !request.body.includes('_entities')) return next(request);
+    // The query, not the body: the body carries every representation and is far longer.
+    const text = request.operation?.query ?? request.body;
+    if (request.isMutation || request.canary || !text.includes('_entities')) return next(request);
     // The operation as the data source built it; parsing the body back (it carries every
     // representation) showed in profiles for fetches nothing here could cache.
     const { query, variables, operationName } = (request.operation ?? JSON.parse(request.body)) as {
@@ -112,6 +126,15 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
     const representations = variables?.representations;
     if (!policies || !Array.isArray(representations)) return next(request);
     const typeOf = (index: number) => String(representations[index]?.__typename);
+    if (!cacheableAtAll(policies)) {
+      // Nothing here can be kept for anyone: count the misses per type, not per representation
+      // (one counter update per entity showed in profiles), and look nothing up.
+      countUncacheable(
+        metrics,
+        representations.map((_, index) => typeOf(index)),
+      );
+      return next(request);
+    }
     const policyAt = representations.map((_, index) => policies.get(typeOf(index)));
     const keys = representations.map((representation, index) => {
       const policy = policyAt[index];

@@ -72,8 +72,8 @@ export function createCacheMetrics(registry?: Registry) {
       bytes.labels('response', 'read').inc(size);
       fastHits.inc();
     },
-    miss(layer: CacheLayer, operation: string | null | undefined, reason: MissReason) {
-      misses.labels(layer, name(operation), reason).inc();
+    miss(layer: CacheLayer, operation: string | null | undefined, reason: MissReason, count = 1) {
+      misses.labels(layer, name(operation), reason).inc(count);
     },
     fill(layer: CacheLayer, operation: string | null | undefined, size: number) {
       fills.labels(layer, name(operation)).inc();

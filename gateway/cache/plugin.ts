@@ -107,8 +107,11 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
             request.http?.headers.get(BYPASS_HEADER) === 'bypass' &&
             contextValue.identity?.scopes.includes(options.bypassScope);
           if (!bypass) {
-            const entry =
-              (await store.get(key)) ?? (await flights.join(key, contextValue.deadline - Date.now()));
+            const stored = await store.get(key);
+            // No await between finding no fill in flight and leading one below: callers whose look-ups
+            // resolve in the same tick would otherwise all lead, and all reach the subgraph.
+            const joined = stored ? undefined : flights.join(key, contextValue.deadline - Date.now());
+            const entry = stored ?? (joined ? await joined : undefined);
             const response = entry && served(entry, policy);
             if (entry && response) {
               hit = true;

@@ -43,12 +43,11 @@ export function cachedTokenVerifier(
 ): TokenVerifier {
   if (maxAgeMs <= 0) return verify;
   const entries = new Map<string, Entry>();
-  return async (token) => {
-    const hit = entries.get(token);
-    if (hit) {
-      if (hit.until > now() && (await currentKey(keys, token)) === hit.key) return hit.identity;
-      entries.delete(token);
-    }
+  // Checks under way: when an entry lapses under load, every request carrying the token would
+  // otherwise start its own signature check at once (a burst that showed in profiles each
+  // `maxAgeMs`); they wait for the one check instead, and share its rejection too.
+  const checking = new Map<string, Promise<VerifiedIdentity>>();
+  const check = async (token: string): Promise<VerifiedIdentity> => {
     const identity = Object.freeze(await verify(token));
     const key = await currentKey(keys, token);
     if (key === null) return identity;
@@ -58,6 +57,19 @@ export function cachedTokenVerifier(
     }
     entries.set(token, { identity, key, until: Math.min(identity.expiresAt, now() + maxAgeMs) });
     return identity;
+  };
+  return async (token) => {
+    const hit = entries.get(token);
+    if (hit) {
+      if (hit.until > now() && (await currentKey(keys, token)) === hit.key) return hit.identity;
+      if (entries.get(token) === hit) entries.delete(token);
+    }
+    let pending = checking.get(token);
+    if (!pending) {
+      pending = check(token).finally(() => checking.delete(token));
+      checking.set(token, pending);
+    }
+    return pending;
   };
 }
 

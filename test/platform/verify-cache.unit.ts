@@ -40,6 +40,22 @@ describe('verified token cache', () => {
     expect(checks).toEqual(['good-a', 'good-a']);
   });
 
+  it('runs one check for requests that arrive together, when the entry lapses too', async () => {
+    const { cached, checks, advance } = setup(3_600_000);
+    const together = await Promise.all(Array.from({ length: 20 }, () => cached(jwt('good-c'))));
+    expect(new Set(together).size).toBe(1);
+    expect(checks).toEqual(['good-c']);
+    advance(10_001);
+    await Promise.all(Array.from({ length: 20 }, () => cached(jwt('good-c'))));
+    expect(checks).toEqual(['good-c', 'good-c']);
+    const refused = await Promise.allSettled(Array.from({ length: 5 }, () => cached(jwt('bad-c'))));
+    expect(refused.every((result) => result.status === 'rejected')).toBe(true);
+    expect(checks.filter((subject) => subject === 'bad-c')).toHaveLength(1);
+    // A shared rejection is not remembered: the next request checks again.
+    await expect(cached(jwt('bad-c'))).rejects.toThrow(TokenRejectedError);
+    expect(checks.filter((subject) => subject === 'bad-c')).toHaveLength(2);
+  });
+
   it('never serves a token past its exp, and keeps no rejection', async () => {
     const { cached, checks, advance } = setup(2_000);
     await cached(jwt('good-b'));
