@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { platformServices } from '../../cli/dev.ts';
-import { projectRoot } from '../../platform/paths.ts';
 import { portVariable } from '../../platform/services.ts';
 import { testKeyFiles } from './config.ts';
-import { anyAdminPort, freePorts, type Spawned, spawnPortico } from './process.ts';
+import { freePorts, type Spawned, spawnCaptured, spawnPortico } from './process.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface DevPlatform {
@@ -55,30 +53,12 @@ export function spawnDev(options: DevPlatformOptions & { ports: Record<string, n
   const env = { ...portEnv(options.ports), ...options.env };
   const args = options.args ?? [];
   if (options.via === 'bin') return spawnPortico(['dev', ...args], env);
-  let output = '';
-  const child = spawn('npm', ['start', '--', ...args], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      APOLLO_TELEMETRY_DISABLED: 'true',
-      PORTICO_LOG_PRETTY: 'false',
-      ...anyAdminPort,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  for (const stream of [child.stdout, child.stderr])
-    stream?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-  const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
-  });
-  return { child, output: () => output, exited };
+  return spawnCaptured('npm', ['start', '--', ...args], env);
 }
 
 /**
- * `npm start` (`portico dev`) as a user runs it, one process per service, moved to free ports
+ * `npm start` (`portico dev`) as a user runs it (all services in one process unless `args` asks
+ * for `--processes`), moved to free ports
  * with the same environment overrides a user would set.
  */
 export async function startDevPlatform(options: DevPlatformOptions = {}): Promise<DevPlatform> {

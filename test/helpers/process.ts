@@ -23,8 +23,16 @@ export interface Spawned {
  * installed bin, which runs the compiled JavaScript (built by the tests' global setup).
  */
 export function spawnPortico(args: string[], env: Record<string, string> = {}): Spawned {
+  return spawnCaptured(process.execPath, [join(projectRoot, 'bin', 'portico.js'), ...args], env);
+}
+
+/**
+ * A child in the project root with the tests' environment (no telemetry, JSON logs, admin
+ * listeners on free ports) plus `env`, its stdout and stderr kept together as a user sees them.
+ */
+export function spawnCaptured(command: string, args: string[], env: Record<string, string> = {}): Spawned {
   let output = '';
-  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'portico.js'), ...args], {
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -35,12 +43,10 @@ export function spawnPortico(args: string[], env: Record<string, string> = {}): 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
   });
