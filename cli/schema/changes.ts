@@ -122,7 +122,7 @@ export function breaksOperation(change: SchemaChange, stillValidates: boolean): 
   return change.level === 'breaking' && (!stillValidates || !judgedByValidation.has(change.type));
 }
 
-/** Whether an operation that uses `used` (see usage.ts) depends on what `change` changed. */
+/** Whether an operation that uses `used` (see platform/schema/usage.ts) depends on what `change` changed. */
 export function changeAffects(change: SchemaChange, used: ReadonlySet<string>): boolean {
   if (used.has(change.coordinate)) return true;
   if (!affectsParentUsers.has(change.type)) return false;

@@ -1,8 +1,8 @@
 import { type GraphQLSchema, validate } from 'graphql';
+import { type DeprecatedUse, deprecatedUses } from '../../platform/schema/deprecations.ts';
+import { coordinatesUsed } from '../../platform/schema/usage.ts';
 import { breaksOperation, type ChangeLevel, changeAffects, type SchemaChange } from './changes.ts';
-import { type DeprecatedUse, deprecatedUses } from './deprecations.ts';
 import type { OperationRef, RegisteredOperation } from './operations.ts';
-import { coordinatesUsed } from './usage.ts';
 
 export interface OperationImpact {
   operation: OperationRef;
@@ -17,7 +17,7 @@ export interface OperationImpact {
 
 /**
  * What "affected" means: an operation is affected by a breaking or dangerous change when it uses
- * the change's coordinate in the base or the new schema (see usage.ts and changeAffects), whether
+ * the change's coordinate in the base or the new schema (see platform/schema/usage.ts and changeAffects), whether
  * or not it still validates. Validation alone misses changes that keep the text valid but break
  * the client: a variable's enum losing a value, a field turning nullable, a new enum value in a
  * response. An affected operation is broken by a breaking change unless validation is the whole

@@ -1,6 +1,6 @@
 import type { CompositionProblem } from '../../gateway/compose.ts';
+import type { DeprecatedUse } from '../../platform/schema/deprecations.ts';
 import type { SchemaChange } from './changes.ts';
-import type { DeprecatedUse } from './deprecations.ts';
 import type { OperationImpact } from './impact.ts';
 import type { OperationRef } from './operations.ts';
 import type { RecordedUse } from './recorded.ts';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { usageReportingSignature } from '@apollo/utils.usagereporting';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import { type DeprecatedUse, deprecatedUses } from '../../cli/schema/deprecations.ts';
-import { coordinatesUsed } from '../../cli/schema/usage.ts';
+import { type DeprecatedUse, deprecatedUses } from '../../platform/schema/deprecations.ts';
+import { coordinatesUsed } from '../../platform/schema/usage.ts';
 
 /** What usage recording needs to know of an operation, worked out once per document. */
 export interface OperationFacts {
@@ -15,7 +15,7 @@ export interface OperationFacts {
 /**
  * The coordinates and deprecated uses of an operation, cached on the parsed document (Apollo
  * Server hands back the same document object for the same query text, so a repeated operation
- * costs one map lookup). The coordinate rules are schema check's own (cli/schema/usage.ts), so
+ * costs one map lookup). The coordinate rules are schema check's own (platform/schema/usage.ts), so
  * what the gateway records is exactly what the check compares against a change.
  */
 export function createDescriber() {
