@@ -1,4 +1,4 @@
-import { EXAMPLE_QUERY } from '../cli/example-query.ts';
+import { EXAMPLE_QUERY } from '../gateway/example-query.ts';
 import { startDevPlatform } from '../test/helpers/dev-platform.ts';
 import { formatLoad, runLoad } from './lib/load.ts';
 

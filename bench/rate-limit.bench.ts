@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-import { EXAMPLE_QUERY } from '../cli/example-query.ts';
+import { EXAMPLE_QUERY } from '../gateway/example-query.ts';
 import { startPlatform, type TestGateway } from '../test/helpers/platform.ts';
 import { REDIS_URL, redisAvailable } from '../test/helpers/redis.ts';
 

@@ -15,7 +15,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EXAMPLE_QUERY } from '../cli/example-query.ts';
+import { EXAMPLE_QUERY } from '../gateway/example-query.ts';
 import { startPlatform, type TestGateway } from '../test/helpers/platform.ts';
 import { formatLoad, type LoadResult, runLoad } from './lib/load.ts';
 

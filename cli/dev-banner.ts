@@ -1,5 +1,5 @@
+import { EXAMPLE_QUERY } from '../gateway/example-query.ts';
 import { DEFAULT_CLI_BFF_URL } from './client/settings.ts';
-import { EXAMPLE_QUERY } from './example-query.ts';
 
 export interface BannerInput {
   seconds: number;

@@ -1,4 +1,3 @@
-import { EXAMPLE_QUERY } from '../cli/example-query.ts';
 import { devIde } from '../issuer/ide.ts';
 import { createAssertionSigner } from '../platform/assertion/sign.ts';
 import { installAuthHook } from '../platform/auth/hook.ts';
@@ -19,6 +18,7 @@ import { STARTUP_WAIT_MS } from '../platform/rate-limit/store.ts';
 import { createService, type Service } from '../platform/service.ts';
 import { createGatewayCache } from './cache/index.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
+import { EXAMPLE_QUERY } from './example-query.ts';
 import { createPersistedQueries } from './persisted/index.ts';
 import { installSafelistHook } from './persisted/safelist.ts';
 import { anonymousAccessPlugin } from './plugins/auth.ts';

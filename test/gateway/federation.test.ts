@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../../cli/example-query.ts';
+import { EXAMPLE_QUERY } from '../../gateway/example-query.ts';
 import { availability } from '../../subgraphs/health/data.ts';
 import { usageFor } from '../../subgraphs/metering/data.ts';
 import { models } from '../../subgraphs/models/data.ts';

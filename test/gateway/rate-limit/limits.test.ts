@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../../../cli/example-query.ts';
+import { EXAMPLE_QUERY } from '../../../gateway/example-query.ts';
 import type { GraphQLResult } from '../../helpers/http.ts';
 import { startPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import { REDIS_URL, skipWithoutRedis } from '../../helpers/redis.ts';
