@@ -41,7 +41,11 @@ for _, tag in ipairs(KEYS) do
 end
 return dropped`;
 
-/** An entry from Redis, or undefined when it is not one (written by something else, or truncated): a miss. */
+/**
+ * An entry from Redis, or undefined when it is not one (written by something else, or truncated):
+ * a miss. Its body is checked here too, once per read from Redis: the fast path sends a body as
+ * it is stored, without parsing it.
+ */
 function parseEntry(raw: string): CacheEntry | undefined {
   try {
     const entry = JSON.parse(raw) as Partial<CacheEntry>;
@@ -49,7 +53,8 @@ function parseEntry(raw: string): CacheEntry | undefined {
       typeof entry.body === 'string' &&
       typeof entry.storedAt === 'number' &&
       typeof entry.maxAge === 'number' &&
-      Array.isArray(entry.tags);
+      Array.isArray(entry.tags) &&
+      typeof JSON.parse(entry.body) === 'object';
     return valid ? (entry as CacheEntry) : undefined;
   } catch {
     return undefined;
