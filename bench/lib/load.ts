@@ -58,6 +58,11 @@ export async function runLoad(options: {
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   await agent.close();
+  return summarize(latencies, failures, seconds);
+}
+
+/** The figures of one closed-loop run from each request's latency (ms). */
+export function summarize(latencies: number[], failures: number, seconds: number): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,

@@ -59,6 +59,7 @@ export function createGatewayCache(
       maxTtlSec: settings.maxTtlSec,
       maxEntryBytes: settings.maxEntryBytes,
       bypassScope: settings.bypassScope,
+      fillLockMs: settings.fillLockMs,
       onHit: fastPath.offer,
     }),
     close: () => store.close(),

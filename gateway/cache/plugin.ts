@@ -2,6 +2,7 @@ import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apoll
 import type { DocumentNode, FormattedExecutionResult, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { fragmentsIn } from '../persisted/manifest.ts';
+import { fillTurn } from './fill-lock.ts';
 import type { CacheHints } from './hints.ts';
 import { responseCacheKey } from './key.ts';
 import { ageOf, bodyOf, type CacheEntry } from './memory-store.ts';
@@ -21,6 +22,8 @@ export interface ResponseCacheOptions {
   maxTtlSec: number;
   maxEntryBytes: number;
   bypassScope: string;
+  /** The longest a fill holds its lock in Redis, and the longest other replicas wait for it. */
+  fillLockMs: number;
   /** Told of every hit served here, so the fast path can take over the next ones. */
   onHit?: (context: GatewayContext, key: string, entry: CacheEntry, policy: CachePolicy) => void;
 }
@@ -49,7 +52,8 @@ function keepable(result: FormattedExecutionResult): boolean {
  *                         bypass (operator) -> run and refill
  *                         hit -> the stored answer, `Cache-Control` + `Age`
  *                         a fill for the key in flight -> wait for it (until the deadline)
- *                         miss -> run; willSendResponse keeps it if it is whole
+ *                         another replica filling it (Redis lock) -> wait for its entry (bounded)
+ *                         miss -> run; willSendResponse keeps it if it is whole, then unlocks
  */
 export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
   const { store, metrics } = options;
@@ -77,7 +81,11 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
   return {
     async requestDidStart() {
       let policy: CachePolicy | null = null;
-      let fill: { key: string; done: (entry: CacheEntry | undefined) => void } | null = null;
+      let fill: {
+        key: string;
+        done: (entry: CacheEntry | undefined) => void;
+        release?: () => Promise<void>;
+      } | null = null;
       let mutation = false;
       let hit = false;
       return {
@@ -106,22 +114,37 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           const bypass =
             request.http?.headers.get(BYPASS_HEADER) === 'bypass' &&
             contextValue.identity?.scopes.includes(options.bypassScope);
+          const serve = (entry: CacheEntry | undefined, cachePolicy: CachePolicy) => {
+            const response = entry && served(entry, cachePolicy);
+            if (!entry || !response) return null;
+            hit = true;
+            metrics.hit('response', operationName, entry.body.length);
+            options.onHit?.(contextValue, key, entry, cachePolicy);
+            return response;
+          };
           if (!bypass) {
             const stored = await store.get(key);
             // No await between finding no fill in flight and leading one below: callers whose look-ups
             // resolve in the same tick would otherwise all lead, and all reach the subgraph.
             const joined = stored ? undefined : flights.join(key, contextValue.deadline - Date.now());
-            const entry = stored ?? (joined ? await joined : undefined);
-            const response = entry && served(entry, policy);
-            if (entry && response) {
-              hit = true;
-              metrics.hit('response', operationName, entry.body.length);
-              options.onHit?.(contextValue, key, entry, policy);
-              return response;
+            const response = serve(stored ?? (joined ? await joined : undefined), policy);
+            if (response) return response;
+          }
+          const done = flights.lead(key);
+          let release: (() => Promise<void>) | undefined;
+          if (!bypass && store.fills) {
+            // Across replicas: one fills, the others wait for its entry (see fill-lock.ts).
+            const turn = await fillTurn(store.fills, key, contextValue.deadline, options.fillLockMs);
+            if ('entry' in turn) {
+              const response = serve(turn.entry, policy);
+              done(turn.entry);
+              if (response) return response;
+            } else {
+              release = turn.release;
             }
           }
           metrics.miss('response', operationName, bypass ? 'bypass' : 'cold');
-          fill = { key, done: flights.lead(key) };
+          fill = { key, done, release };
           return null;
         },
         async willSendResponse(requestContext) {
@@ -150,12 +173,17 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
                   tags: [...tags.withId, ...tags.types],
                 };
                 // Not awaited: the memory tier has it at once, and the answer does not wait on Redis.
-                void store.set(fill.key, entry, policy.maxAge);
+                // The lock goes once Redis has the entry, so other replicas find it when they see it go.
+                const release = fill.release;
+                fill.release = undefined;
+                void store.set(fill.key, entry, policy.maxAge).finally(() => release?.());
                 metrics.fill('response', operationName, body.length);
               }
             } finally {
               // Whatever happened, the callers waiting on this fill go on (with the entry or without).
               fill.done(entry);
+              // Nothing stored: released now, so other replicas fill instead of waiting the lock out.
+              void fill.release?.();
             }
           }
           if (mutation && result?.data) {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../platform/logger.ts';
 import { createRedisClient } from '../../platform/redis.ts';
+import { type FillLock, redisFillLock } from './fill-lock.ts';
 import { type CacheEntry, createMemoryTier } from './memory-store.ts';
 
 /** Where cached answers live: memory alone, or memory in front of Redis. Never throws. */
@@ -9,6 +10,8 @@ export interface CacheStore {
   set(key: string, entry: CacheEntry, ttlSec: number): Promise<void>;
   /** Drops every entry tagged with one of `tags`, here and (through Redis) at every replica. */
   purge(tags: readonly string[]): Promise<number>;
+  /** One fill per key across replicas (Redis only; see fill-lock.ts). */
+  fills?: FillLock;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,11 @@ for _, tag in ipairs(KEYS) do
 end
 return dropped`;
 
-/** An entry from Redis, or undefined when it is not one (written by something else, or truncated): a miss. */
+/**
+ * An entry from Redis, or undefined when it is not one (written by something else, or truncated):
+ * a miss. Its body is checked here too, once per read from Redis: the fast path sends a body as
+ * it is stored, without parsing it.
+ */
 function parseEntry(raw: string): CacheEntry | undefined {
   try {
     const entry = JSON.parse(raw) as Partial<CacheEntry>;
@@ -46,7 +53,8 @@ function parseEntry(raw: string): CacheEntry | undefined {
       typeof entry.body === 'string' &&
       typeof entry.storedAt === 'number' &&
       typeof entry.maxAge === 'number' &&
-      Array.isArray(entry.tags);
+      Array.isArray(entry.tags) &&
+      typeof JSON.parse(entry.body) === 'object';
     return valid ? (entry as CacheEntry) : undefined;
   } catch {
     return undefined;
@@ -68,8 +76,8 @@ export interface RedisCacheStoreOptions {
 
 /**
  * Redis, shared by every replica, with a small memory tier in front. Entries are JSON under
- * `<prefix>e:<key>`; each tag is a set of the keys carrying it (`<prefix>t:<Type:id>`), kept as
- * long as the longest entry in it. A purge runs the purge script and publishes the tags on
+ * `<prefix>e:<key>` (fill locks under `<prefix>l:<key>`); each tag is a set of the keys carrying
+ * it (`<prefix>t:<Type:id>`), kept as long as the longest entry in it. A purge runs the purge script and publishes the tags on
  * `<prefix>purge`, so every replica drops them from its memory tier at once; a lost message
  * (Redis down) leaves a local copy for at most `localTtlSec`.
  *
@@ -109,6 +117,14 @@ export function redisCacheStore(options: RedisCacheStoreOptions): CacheStore {
   };
   const entryKey = (key: string) => `${prefix}e:${key}`;
   const tagKey = (tag: string) => `${prefix}t:${tag}`;
+  /** An entry read from Redis, kept in the memory tier for what is left of its life (at most localTtlSec). */
+  const accept = (key: string, raw: string) => {
+    const entry = parseEntry(raw);
+    if (!entry) return undefined;
+    const left = entry.storedAt / 1000 + entry.maxAge - Date.now() / 1000;
+    memory.set(key, entry, Math.min(options.localTtlSec, left));
+    return entry;
+  };
   return {
     async get(key) {
       const local = memory.get(key);
@@ -120,12 +136,7 @@ export function redisCacheStore(options: RedisCacheStoreOptions): CacheStore {
         failed(error);
         return undefined;
       }
-      if (raw === null) return undefined;
-      const entry = parseEntry(raw);
-      if (!entry) return undefined;
-      const left = entry.storedAt / 1000 + entry.maxAge - Date.now() / 1000;
-      memory.set(key, entry, Math.min(options.localTtlSec, left));
-      return entry;
+      return raw === null ? undefined : accept(key, raw);
     },
     async set(key, entry, ttlSec) {
       memory.set(key, entry, Math.min(options.localTtlSec, ttlSec));
@@ -152,6 +163,7 @@ export function redisCacheStore(options: RedisCacheStoreOptions): CacheStore {
       }
       return dropped;
     },
+    fills: redisFillLock({ client, lockKey: (key) => `${prefix}l:${key}`, entryKey, accept, failed }),
     async close() {
       subscriber.disconnect();
       client.disconnect();

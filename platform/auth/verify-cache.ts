@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
 import type { PorticoConfig } from '../config/schema.ts';
 import type { KeyResolver } from './keys.ts';
 import { createTokenVerifier, type TokenVerifier, type VerifiedIdentity } from './verify.ts';
@@ -10,17 +10,24 @@ interface Entry {
   /** The key the signature was checked with. */
   key: unknown;
   until: number;
+  /** The token as the key resolver reads it, decoded once (a hit asks the resolver again). */
+  parts: TokenParts;
+}
+
+type TokenParts = { header: JWSHeaderParameters; input: FlattenedJWSInput };
+
+function tokenParts(token: string): TokenParts {
+  const [protectedHeader, payload, signature] = token.split('.');
+  return {
+    header: decodeProtectedHeader(token),
+    input: { protected: protectedHeader, payload: payload!, signature: signature! },
+  };
 }
 
 /** The key the resolver currently gives for a token's header, or null when it gives none. */
-async function currentKey(keys: KeyResolver, token: string): Promise<unknown> {
-  const [protectedHeader, payload, signature] = token.split('.');
+async function currentKey(keys: KeyResolver, parts: TokenParts): Promise<unknown> {
   try {
-    return await keys(decodeProtectedHeader(token), {
-      protected: protectedHeader,
-      payload: payload!,
-      signature: signature!,
-    });
+    return await keys(parts.header, parts.input);
   } catch {
     return null;
   }
@@ -49,19 +56,20 @@ export function cachedTokenVerifier(
   const checking = new Map<string, Promise<VerifiedIdentity>>();
   const check = async (token: string): Promise<VerifiedIdentity> => {
     const identity = Object.freeze(await verify(token));
-    const key = await currentKey(keys, token);
+    const parts = tokenParts(token);
+    const key = await currentKey(keys, parts);
     if (key === null) return identity;
     if (entries.size >= MAX_ENTRIES) {
       // Map iteration is insertion order: the first key is the oldest entry.
       entries.delete(entries.keys().next().value!);
     }
-    entries.set(token, { identity, key, until: Math.min(identity.expiresAt, now() + maxAgeMs) });
+    entries.set(token, { identity, key, until: Math.min(identity.expiresAt, now() + maxAgeMs), parts });
     return identity;
   };
   return async (token) => {
     const hit = entries.get(token);
     if (hit) {
-      if (hit.until > now() && (await currentKey(keys, token)) === hit.key) return hit.identity;
+      if (hit.until > now() && (await currentKey(keys, hit.parts)) === hit.key) return hit.identity;
       if (entries.get(token) === hit) entries.delete(token);
     }
     let pending = checking.get(token);

@@ -37,6 +37,12 @@ export const cacheSection = z
     /** A Redis command slower than this is a miss (read) or skipped (write): never an error, never a hang. */
     redisTimeoutMs: z.number().int().positive().default(100),
     /**
+     * With Redis, one replica fills a missed key while the others wait for its entry: the fill
+     * holds a lock in Redis at most this long (never past its request's deadline), and the others
+     * wait at most this long (and half of what is left of their deadline) before filling themselves.
+     */
+    fillLockMs: z.number().int().positive().default(2_000),
+    /**
      * Operators skip the cache for one request with the header `x-portico-cache: bypass`, when
      * their verified token carries this scope; from anyone else the header is ignored.
      */
