@@ -17,8 +17,8 @@ import { cpuSeconds, loadAverage, peakRssMb, rssPartsMb } from './lib/proc-stats
  * and Portico's cluster mode, 1 worker against 2.
  *
  * BENCH_SECONDS (per window, default 5), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (default 50),
- * BENCH_CLUSTER=0 skips the cluster comparison; BENCH_PROFILE=<dir> writes a V8 CPU profile
- * (`.cpuprofile`) of the Portico gateway (dedup on) there when it stops; BENCH_ONLY=deep|single
+ * BENCH_CLUSTER=0 skips the cluster comparison; BENCH_PROFILE=<dir> writes V8 CPU profiles
+ * (`.cpuprofile`) of the Portico gateways there when they stop (`dedup/`, `no-dedup/`); BENCH_ONLY=deep|single
  * runs one workload; BENCH_NODE_FLAGS (e.g. `--max-semi-space-size=8`) go to the Portico gateways'
  * node, to weigh V8 settings' RSS against throughput.
  */
@@ -56,6 +56,10 @@ async function startGateway(
   if (token) headers.authorization = `Bearer ${token}`;
   return { label, url, child, headers } satisfies Target;
 }
+
+/** V8 profiling of one Portico gateway into `<BENCH_PROFILE>/<name>/`, when asked for. */
+const profileFlags = (name: string) =>
+  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}/${name}`] : [];
 
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
@@ -144,16 +148,17 @@ try {
   const portico = await startGateway(
     'Portico (production)',
     () =>
-      porticoGateway(
-        files.porticoEnv({ dedup: true, port: ports[0]! }),
-        ports[0]!,
-        process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
-      ),
+      porticoGateway(files.porticoEnv({ dedup: true, port: ports[0]! }), ports[0]!, profileFlags('dedup')),
     files.token,
   );
   const noDedup = await startGateway(
     'Portico, dedup off',
-    () => porticoGateway(files.porticoEnv({ dedup: false, port: ports[1]! }), ports[1]!),
+    () =>
+      porticoGateway(
+        files.porticoEnv({ dedup: false, port: ports[1]! }),
+        ports[1]!,
+        profileFlags('no-dedup'),
+      ),
     files.token,
   );
 

@@ -32,6 +32,7 @@ import {
   noLimitDirectives,
   readLimitDirectives,
 } from './rate-limit/supergraph-directives.ts';
+import { installResultShaping } from './shaping/install.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
 import { observePlans, tracingPlugin } from './telemetry/phases.ts';
@@ -94,6 +95,11 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   const gatewayMetrics = createGatewayMetrics(service.metrics, rateLimits !== null);
   const usage = installUsage(service, config);
 
+  if (!installResultShaping()) {
+    service.logger.warn(
+      '@apollo/gateway is not the version gateway/shaping reproduces: its own result shaping runs',
+    );
+  }
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
       path: resolveFromRoot(config.gateway.supergraphPath),

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, util } from 'undici';
+import { post, type RawResponse, Thrown } from './dispatch.ts';
 import { type GatewayGraphQLResponse, type SubgraphCall, SubgraphFailure } from './types.ts';
 
 const NETWORK_CODES = new Set([
@@ -85,6 +86,10 @@ export function createAgentPool(connections: (subgraph: string) => number): {
   };
 }
 
+function retryAfter(rawHeaders: Buffer[]): number | undefined {
+  return parseRetryAfter(util.parseHeaders(rawHeaders)['retry-after']);
+}
+
 /**
  * The innermost call: one HTTP POST over undici. Every way it can go wrong becomes a
  * SubgraphFailure with a code: no connection or a reset (mid-body too) and 502/503/504 are
@@ -93,25 +98,14 @@ export function createAgentPool(connections: (subgraph: string) => number): {
  */
 export function createHttpCall(agentFor: (subgraph: string) => Dispatcher): SubgraphCall {
   return async (req) => {
-    let response: Dispatcher.ResponseData;
+    let response: RawResponse;
     try {
-      response = await request(req.url, {
-        method: 'POST',
-        headers: req.headers,
-        body: req.body,
-        dispatcher: agentFor(req.subgraph),
-        signal: req.signal,
-      });
-    } catch (error) {
-      throw failureFromThrown(req.subgraph, error, req.signal, 'request');
+      response = await post(agentFor(req.subgraph), req);
+    } catch (thrown) {
+      const { error, phase } = thrown instanceof Thrown ? thrown : new Thrown(thrown, 'request');
+      throw failureFromThrown(req.subgraph, error, req.signal, phase);
     }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw failureFromThrown(req.subgraph, error, req.signal, 'reading body');
-    }
-    const status = response.statusCode;
+    const { status, text } = response;
     if (req.trace) req.trace.status = status;
     if (status === 502 || status === 503 || status === 504) {
       throw new SubgraphFailure(
@@ -120,7 +114,7 @@ export function createHttpCall(agentFor: (subgraph: string) => Dispatcher): Subg
         `HTTP ${status}`,
         true,
         status,
-        parseRetryAfter(response.headers['retry-after']),
+        retryAfter(response.rawHeaders),
       );
     }
     if (status === 401 || status === 403) {
