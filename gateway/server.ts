@@ -19,6 +19,7 @@ import { createService, type Service } from '../platform/service.ts';
 import { createGatewayCache } from './cache/index.ts';
 import { type GatewayContext, gatewayContext } from './context.ts';
 import { EXAMPLE_QUERY } from './example-query.ts';
+import { installOperationBound } from './operation-bound.ts';
 import { createPersistedQueries } from './persisted/index.ts';
 import { installSafelistHook } from './persisted/safelist.ts';
 import { anonymousAccessPlugin } from './plugins/auth.ts';
@@ -124,6 +125,8 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
   if (persisted.safelist) installSafelistHook(service.app, persisted.safelist, GRAPHQL_PATH);
   // After every check above, so a fast hit has passed them all.
   if (cache) cache.fastPath.install(service.app, GRAPHQL_PATH, rateLimits);
+  // Last of the hooks: a request refused or answered from the cache above never waits for a slot.
+  installOperationBound(service.app, config.gateway.maxConcurrentOperations, GRAPHQL_PATH);
   await mountGraphQL<GatewayContext>({
     service,
     apollo: {

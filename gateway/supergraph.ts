@@ -2,6 +2,7 @@ import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { SupergraphManager } from '@apollo/gateway';
 import type { Logger } from '../platform/logger.ts';
+import { holdSchemaNames } from './schema-names.ts';
 
 export interface SupergraphFileOptions {
   path: string;
@@ -29,6 +30,7 @@ export function supergraphFromFile(options: SupergraphFileOptions): SupergraphMa
     async initialize({ update }) {
       const transform = options.transform ?? ((sdl: string) => sdl);
       let current = readFileSync(options.path, 'utf8');
+      holdSchemaNames(current);
       const initial = transform(current);
       options.onLoaded?.(current, shortId(current));
       let watcher: FSWatcher | undefined;
@@ -46,6 +48,7 @@ export function supergraphFromFile(options: SupergraphFileOptions): SupergraphMa
         }
         if (next === current) return;
         try {
+          holdSchemaNames(next);
           update(transform(next));
           current = next;
           options.log.info({ schemaId: shortId(next), path: options.path }, 'supergraph reloaded');

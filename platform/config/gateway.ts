@@ -26,6 +26,11 @@ export const gatewaySection = z
     /** Kept back from each subgraph call's share of the deadline, to merge and answer in time. */
     deadlineMarginMs: z.number().int().min(0).default(20),
     /**
+     * GraphQL requests executed at once per process; more wait their turn (never refused). Bounds
+     * the memory of a burst (see gateway/operation-bound.ts). 0: no bound.
+     */
+    maxConcurrentOperations: z.number().int().min(0).default(0),
+    /**
      * Whose address is the client IP (rate limits `per: ip`). false: the connection's peer, for a
      * gateway clients reach directly. Behind a load balancer: the balancer's addresses or CIDR
      * ranges (proxy-addr syntax; `loopback` for one on the same host). X-Forwarded-For is read
