@@ -29,13 +29,15 @@ export function spawnPortico(args: string[], env: Record<string, string> = {}): 
 /**
  * A child in the project root with the tests' environment (no telemetry, JSON logs, admin
  * listeners on free ports) plus `env`, its stdout and stderr kept together as a user sees them.
+ * What the developer's shell sets for their own platform (a Redis, a trace endpoint) is not
+ * passed on: a test that wants a store or an exporter says so in `env`.
  */
 export function spawnCaptured(command: string, args: string[], env: Record<string, string> = {}): Spawned {
   let output = '';
   const child = spawn(command, args, {
     cwd: projectRoot,
     env: {
-      ...process.env,
+      ...ownEnvironment(),
       APOLLO_TELEMETRY_DISABLED: 'true',
       PORTICO_LOG_PRETTY: 'false',
       ...anyAdminPort,
@@ -51,6 +53,12 @@ export function spawnCaptured(command: string, args: string[], env: Record<strin
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
   });
   return { child, output: () => output, exited };
+}
+
+function ownEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name !== 'REDIS_URL' && !name.startsWith('OTEL_')),
+  );
 }
 
 /** Ports that were free a moment ago, for processes that must listen on a fixed port. */
