@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayContext } from '../context.ts';
+import { requestBody } from './body.ts';
 import { type HeaderRules, outgoingHeaders } from './headers.ts';
 import { type ErrorExposure, errorsForFailure, shapeSubgraphResponse } from './subgraph-errors.ts';
 import { type GatewayGraphQLResponse, type SubgraphCall, SubgraphFailure } from './types.ts';
@@ -30,7 +31,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const request = {
       subgraph,
       url,
-      body: JSON.stringify(operation),
+      body: requestBody(query, variables, operation.operationName),
       operation,
       headers: outgoingHeaders(context, headers),
       isMutation: /^\s*mutation\b/.test(query),
