@@ -70,9 +70,13 @@ function cacheableAtAll(policies: Map<string, CachePolicy>): boolean {
   return false;
 }
 
-function countUncacheable(metrics: CacheMetrics, types: string[]): void {
+function countUncacheable(metrics: CacheMetrics, size: number, typeOf: (index: number) => string): void {
+  // Straight from the representations: no list of their types per fetch.
   const counts = new Map<string, number>();
-  for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
+  for (let index = 0; index < size; index += 1) {
+    const type = typeOf(index);
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
   for (const [type, count] of counts) metrics.miss('entity', type, 'uncacheable', count);
 }
 
@@ -129,10 +133,7 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
     if (!cacheableAtAll(policies)) {
       // Nothing here can be kept for anyone: count the misses per type, not per representation
       // (one counter update per entity showed in profiles), and look nothing up.
-      countUncacheable(
-        metrics,
-        representations.map((_, index) => typeOf(index)),
-      );
+      countUncacheable(metrics, representations.length, typeOf);
       return next(request);
     }
     const policyAt = representations.map((_, index) => policies.get(typeOf(index)));

@@ -1,4 +1,5 @@
 import type { AssertionSigner } from '../../platform/assertion/sign.ts';
+import { withHeader } from './headers.ts';
 import type { Interceptor } from './types.ts';
 
 /**
@@ -11,6 +12,6 @@ export function assertionInterceptor(signer: AssertionSigner): Interceptor {
     const deadline = request.deadline ?? request.context?.deadline ?? Number.NaN;
     const pending = signer.assertion(request.subgraph, request.context?.identity ?? null, deadline);
     const token = typeof pending === 'string' ? pending : await pending;
-    return next({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } });
+    return next({ ...request, headers: withHeader(request.headers, 'authorization', `Bearer ${token}`) });
   };
 }

@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayContext } from '../context.ts';
+import { requestBody } from './body.ts';
 import { type HeaderRules, outgoingHeaders } from './headers.ts';
 import { type ErrorExposure, errorsForFailure, shapeSubgraphResponse } from './subgraph-errors.ts';
 import { type GatewayGraphQLResponse, type SubgraphCall, SubgraphFailure } from './types.ts';
@@ -30,11 +31,17 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const request = {
       subgraph,
       url,
-      body: JSON.stringify(operation),
+      body: requestBody(query, variables, operation.operationName),
       operation,
       headers: outgoingHeaders(context, headers),
       isMutation: /^\s*mutation\b/.test(query),
       context,
+      // Declared up front, so the copies the interceptors make (`{ ...request, signal }`) keep
+      // this shape: on node 20 a spread that adds a key the source lacks takes V8's slow path.
+      signal: undefined,
+      canary: undefined,
+      deadline: undefined,
+      trace: undefined,
     };
     try {
       const response = await call(request);

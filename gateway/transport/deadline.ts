@@ -1,4 +1,5 @@
 import { REQUEST_DEADLINE_HEADER } from '../../platform/headers.ts';
+import { withHeader } from './headers.ts';
 import { abortAfter } from './signals.ts';
 import { type Interceptor, SubgraphFailure } from './types.ts';
 
@@ -39,7 +40,7 @@ export function deadlineInterceptor(marginMs: number): Interceptor {
         ...request,
         deadline,
         signal,
-        headers: { ...request.headers, [REQUEST_DEADLINE_HEADER]: String(deadline) },
+        headers: withHeader(request.headers, REQUEST_DEADLINE_HEADER, String(deadline)),
       });
     } finally {
       clear();

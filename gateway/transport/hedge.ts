@@ -1,5 +1,6 @@
 import { HEDGED_REQUEST_HEADER } from '../../platform/headers.ts';
 import type { Budgets } from './budget.ts';
+import { withHeader } from './headers.ts';
 import type { Latencies } from './latency.ts';
 import type { SubgraphPolicy } from './policy.ts';
 import { type GatewayGraphQLResponse, type Interceptor, type SubgraphRequest, stateKey } from './types.ts';
@@ -74,7 +75,7 @@ export function hedgeInterceptor(options: HedgeOptions): Interceptor {
       const timer = setTimeout(() => {
         if (settled || !options.budgets(key, request.subgraph).tryAcquire()) return;
         options.onHedge?.(request, delay);
-        launch({ ...request.headers, [HEDGED_REQUEST_HEADER]: '1' });
+        launch(withHeader(request.headers, HEDGED_REQUEST_HEADER, '1'));
       }, delay);
       launch(request.headers);
     });

@@ -1,5 +1,6 @@
 import { RETRY_ATTEMPT_HEADER } from '../../platform/headers.ts';
 import type { Budgets } from './budget.ts';
+import { withHeader } from './headers.ts';
 import type { SubgraphPolicy } from './policy.ts';
 import { sleep } from './signals.ts';
 import { type Interceptor, SubgraphFailure, type SubgraphRequest, stateKey } from './types.ts';
@@ -49,7 +50,9 @@ export function retryInterceptor(options: RetryOptions): Interceptor {
     if (request.isMutation || policy.maxAttempts <= 1) return next(request);
     for (let attempt = 1; ; attempt += 1) {
       const headers =
-        attempt === 1 ? request.headers : { ...request.headers, [RETRY_ATTEMPT_HEADER]: String(attempt - 1) };
+        attempt === 1
+          ? request.headers
+          : withHeader(request.headers, RETRY_ATTEMPT_HEADER, String(attempt - 1));
       try {
         return await next({ ...request, headers });
       } catch (error) {
