@@ -13,7 +13,7 @@ import {
   startDevPlatform,
 } from '../helpers/dev-platform.ts';
 import { postGraphQL } from '../helpers/http.ts';
-import { freePorts } from '../helpers/process.ts';
+import { freePorts, type Spawned } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /**
@@ -22,7 +22,15 @@ import { waitFor } from '../helpers/wait-for.ts';
  */
 describe('npm start (portico dev)', () => {
   let running: DevPlatform | undefined;
+  // Launchers a test spawns itself: a failed or timed-out test must not leave one holding ports.
+  const launched: Spawned[] = [];
+  const launch = (options: Parameters<typeof spawnDev>[0]): Spawned => {
+    const proc = spawnDev(options);
+    launched.push(proc);
+    return proc;
+  };
   afterEach(async () => {
+    for (const proc of launched.splice(0)) if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
     if (!running) return;
     if (alive(running.launcherPid)) process.kill(running.launcherPid, 'SIGKILL');
     running.proc.child.kill('SIGKILL');
@@ -131,7 +139,7 @@ describe('npm start (portico dev)', () => {
     const squatter: Server = createServer();
     await new Promise<void>((resolve) => squatter.listen(ports.web, '127.0.0.1', resolve));
     try {
-      const proc = spawnDev({ ports, via: 'bin' });
+      const proc = launch({ ports, via: 'bin' });
       expect(await proc.exited).toBe(1);
       expect(proc.output()).toContain(
         `port ${ports.web} (web) is in use: stop what holds it, or set PORTICO_WEB_PORT to another port`,
@@ -150,7 +158,7 @@ describe('npm start (portico dev)', () => {
     const squatter: Server = createServer();
     await new Promise<void>((resolve) => squatter.listen(adminPort, '127.0.0.1', resolve));
     try {
-      const proc = spawnDev({ ports, via: 'bin', env: { PORTICO_GATEWAY_ADMIN_PORT: String(adminPort) } });
+      const proc = launch({ ports, via: 'bin', env: { PORTICO_GATEWAY_ADMIN_PORT: String(adminPort) } });
       expect(await proc.exited).toBe(1);
       expect(proc.output()).toContain(
         `admin port ${adminPort} (gateway) is in use: stop what holds it, or set PORTICO_GATEWAY_ADMIN_PORT to another port`,
@@ -163,7 +171,7 @@ describe('npm start (portico dev)', () => {
 
   it('names a service that cannot start with its error, and stops the rest', async () => {
     const ports = await platformPorts();
-    const proc = spawnDev({ ports, via: 'bin', env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' } });
+    const proc = launch({ ports, via: 'bin', env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' } });
     expect(await proc.exited).toBe(1);
     const output = proc.output();
     expect(output).toMatch(/^gateway could not start: .*no-such-supergraph\.graphql/m);
@@ -174,7 +182,7 @@ describe('npm start (portico dev)', () => {
 
   it('--processes: names a service that crashed before it was ready with its last lines, and stops the rest', async () => {
     const ports = await platformPorts();
-    const proc = spawnDev({
+    const proc = launch({
       ports,
       via: 'bin',
       args: ['--processes'],
