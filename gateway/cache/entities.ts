@@ -7,6 +7,7 @@ import {
   parse,
   type SelectionSetNode,
 } from 'graphql';
+import { requestBody } from '../transport/body.ts';
 import type { GatewayGraphQLResponse, Interceptor, SubgraphRequest } from '../transport/types.ts';
 import type { CacheHints } from './hints.ts';
 import { bodyOf, type CacheEntry } from './memory-store.ts';
@@ -159,7 +160,9 @@ export function entityCacheInterceptor(options: EntityCacheOptions): Interceptor
       operationName,
       variables: { ...variables, representations: missing.map((index) => representations[index]) },
     };
-    const response = await next(all ? request : { ...request, body: JSON.stringify(operation), operation });
+    const response = await next(
+      all ? request : { ...request, body: requestBody(query, operation.variables, operationName), operation },
+    );
     const fetched = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
     if (!Array.isArray(fetched)) {
       return all ? response : { ...response, data: null, errors: remapErrors(response, missing) };

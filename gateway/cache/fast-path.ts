@@ -12,7 +12,7 @@ import { admitted, type Judgement, judgeLimits, type OperationLimitFacts } from 
 import { ageOf, type CacheEntry } from './memory-store.ts';
 import type { CacheMetrics } from './metrics.ts';
 import { BYPASS_HEADER } from './plugin.ts';
-import type { CachePolicy } from './policy.ts';
+import { type CachePolicy, cacheControlHeader } from './policy.ts';
 import type { CacheStore } from './store.ts';
 
 declare module 'fastify' {
@@ -91,7 +91,6 @@ export function createFastPath(deps: { store: CacheStore; metrics: CacheMetrics 
   >();
   let rateLimits: GatewayRateLimits | null = null;
   let enabled = false;
-  const cacheControl = (policy: CachePolicy) => `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}`;
   return {
     /** A new supergraph changes hints, requirements and limits: nothing proven holds any longer. */
     reset: () => proven.clear(),
@@ -134,7 +133,7 @@ export function createFastPath(deps: { store: CacheStore; metrics: CacheMetrics 
         for (const replay of known.replays) replay(replayed);
         return reply
           .headers(headers)
-          .header('cache-control', cacheControl(known.policy))
+          .header('cache-control', cacheControlHeader(known.policy))
           .header('age', String(ageOf(entry)))
           .type('application/json; charset=utf-8')
           .send(`${entry.body}\n`);

@@ -7,7 +7,7 @@ import type { CacheHints } from './hints.ts';
 import { responseCacheKey } from './key.ts';
 import { ageOf, bodyOf, type CacheEntry } from './memory-store.ts';
 import type { CacheMetrics } from './metrics.ts';
-import { type CachePolicy, operationCachePolicy } from './policy.ts';
+import { type CachePolicy, cacheControlHeader, operationCachePolicy } from './policy.ts';
 import { createSingleFlight } from './single-flight.ts';
 import type { CacheStore } from './store.ts';
 import { entityTags } from './tags.ts';
@@ -27,8 +27,6 @@ export interface ResponseCacheOptions {
   /** Told of every hit served here, so the fast path can take over the next ones. */
   onHit?: (context: GatewayContext, key: string, entry: CacheEntry, policy: CachePolicy) => void;
 }
-
-const cacheControl = (policy: CachePolicy) => `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}`;
 
 /** An answer worth keeping: data, no error of any kind, nothing the gateway flagged as broken. */
 function keepable(result: FormattedExecutionResult): boolean {
@@ -74,7 +72,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
     const singleResult = bodyOf(entry) as FormattedExecutionResult | undefined;
     if (!singleResult || typeof singleResult !== 'object') return null;
     const headers = new HeaderMap();
-    headers.set('cache-control', cacheControl(policy));
+    headers.set('cache-control', cacheControlHeader(policy));
     headers.set('age', String(ageOf(entry)));
     return { http: { status: undefined, headers }, body: { kind: 'single', singleResult } };
   };
@@ -153,7 +151,10 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           // Read before any await: later plugins (field authorization) write into this answer.
           const body = fill && result && keepable(result) ? JSON.stringify(result) : undefined;
           if (!hit) {
-            response.http.headers.set('cache-control', policy && body ? cacheControl(policy) : 'no-store');
+            response.http.headers.set(
+              'cache-control',
+              policy && body ? cacheControlHeader(policy) : 'no-store',
+            );
           }
           if (fill) {
             let entry: CacheEntry | undefined;

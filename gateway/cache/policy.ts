@@ -18,6 +18,10 @@ export interface CachePolicy {
   scope: CacheScope;
 }
 
+/** The `Cache-Control` value an answer under `policy` is sent with (full path and fast path alike). */
+export const cacheControlHeader = (policy: CachePolicy): string =>
+  `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}`;
+
 /**
  * The cache policy of an operation, read statically from the schema's hints with Apollo Server's
  * rules, so it is known before anything runs (and a hit runs nothing):
