@@ -62,21 +62,37 @@ export function spawnDev(options: DevPlatformOptions & { ports: Record<string, n
  * with the same environment overrides a user would set.
  */
 export async function startDevPlatform(options: DevPlatformOptions = {}): Promise<DevPlatform> {
-  const ports = options.ports ?? (await platformPorts());
-  const started = performance.now();
-  const proc = spawnDev({ ...options, ports });
-  await waitFor(() => proc.output().includes('Portico is ready') || proc.child.exitCode !== null, {
-    timeoutMs: 150_000,
-    intervalMs: 50,
-  });
-  const readySeconds = (performance.now() - started) / 1000;
-  const token = /export PORTICO_TOKEN=(\S+)/.exec(proc.output())?.[1];
-  const launcherPid = Number(/launcher pid (\d+)/.exec(proc.output())?.[1]);
-  if (!token) {
+  // Ports free a moment ago can be taken by another test file before the launcher binds them; with
+  // ports of its own choosing, a start the launcher refused for a taken port is tried on new ones.
+  for (let attempt = 1; ; attempt += 1) {
+    const ports = options.ports ?? (await platformPorts());
+    const started = performance.now();
+    const proc = spawnDev({ ...options, ports });
+    await waitFor(() => proc.output().includes('Portico is ready') || proc.child.exitCode !== null, {
+      timeoutMs: 150_000,
+      intervalMs: 50,
+    });
+    const readySeconds = (performance.now() - started) / 1000;
+    const token = /export PORTICO_TOKEN=(\S+)/.exec(proc.output())?.[1];
+    const launcherPid = Number(/launcher pid (\d+)/.exec(proc.output())?.[1]);
+    if (token) return running(proc, ports, token, launcherPid, readySeconds);
     proc.child.kill('SIGKILL');
-    if (launcherPid) process.kill(launcherPid, 'SIGKILL');
-    throw new Error(`portico dev did not start:\n${proc.output()}`);
+    if (launcherPid && alive(launcherPid)) process.kill(launcherPid, 'SIGKILL');
+    await proc.exited;
+    const portTaken = / is in use: /.test(proc.output());
+    if (!portTaken || options.ports || attempt === 3) {
+      throw new Error(`portico dev did not start:\n${proc.output()}`);
+    }
   }
+}
+
+function running(
+  proc: Spawned,
+  ports: Record<string, number>,
+  token: string,
+  launcherPid: number,
+  readySeconds: number,
+): DevPlatform {
   return {
     proc,
     ports,
