@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { runPrimary, workerCount } from '../platform/cluster.ts';
 import { ConfigError, loadConfig } from '../platform/config/load.ts';
+import { applyHeapGrowth } from '../platform/heap.ts';
 import { createLogger } from '../platform/logger.ts';
 import { runService } from '../platform/run.ts';
 import {
@@ -48,6 +49,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
 
 async function serve(name: ServiceName): Promise<number> {
   const config = loadConfig();
+  const heapGrowthPercent = applyHeapGrowth(config.heapGrowthPercent);
   const workers = name === 'gateway' ? workerCount(config.gateway.workers) : 1;
   if (workers > 1 && cluster.isPrimary) {
     // Cluster mode (gateway.workers, PORTICO_WORKERS): this process only forks and watches workers.
@@ -61,7 +63,12 @@ async function serve(name: ServiceName): Promise<number> {
   const service = await buildService(name, config);
   const port = config.ports[name];
   try {
-    await runService(service, { port, adminPort: config.admin.ports[name], graceMs: config.shutdownGraceMs });
+    await runService(service, {
+      port,
+      adminPort: config.admin.ports[name],
+      graceMs: config.shutdownGraceMs,
+      logged: { heapGrowthPercent },
+    });
   } catch (error) {
     const problem = listenProblem(error);
     if (!problem) throw error;

@@ -6,6 +6,8 @@ export interface RunOptions {
   /** The admin listener's port (metrics); 0 picks a free one. */
   adminPort?: number;
   graceMs: number;
+  /** Start-up settings worth a line in the log, said with the address. */
+  logged?: Record<string, unknown>;
 }
 
 /**
@@ -15,7 +17,10 @@ export interface RunOptions {
  */
 export async function runService(service: Service, options: RunOptions): Promise<string> {
   const address = await service.listen(options.port, options.host, options.adminPort);
-  service.logger.info({ address, admin: service.adminAddress }, `${service.name} listening`);
+  service.logger.info(
+    { address, admin: service.adminAddress, ...options.logged },
+    `${service.name} listening`,
+  );
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

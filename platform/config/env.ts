@@ -30,6 +30,7 @@ export const envOverrides: readonly Override[] = [
   { env: 'PORTICO_LOG_LEVEL', path: ['logLevel'], parse: asString },
   { env: 'PORTICO_LOG_PRETTY', path: ['logPretty'], parse: asBool },
   { env: 'PORTICO_SHUTDOWN_GRACE_MS', path: ['shutdownGraceMs'], parse: asInt },
+  { env: 'PORTICO_HEAP_GROWTH_PERCENT', path: ['heapGrowthPercent'], parse: asInt },
   { env: 'PORTICO_FAULT_DELAY_MS', path: ['faults', 'delayMs'], parse: asInt },
   { env: 'REDIS_URL', path: ['redisUrl'], parse: asString },
   { env: 'PORTICO_JWKS_URL', path: ['auth', 'jwksUrl'], parse: asString },

@@ -15,6 +15,12 @@ export const runtimeSection = {
   logPretty: z.boolean().optional(),
   /** How long a draining process waits for in-flight requests before it gives up. */
   shutdownGraceMs: z.number().int().positive().default(10_000),
+  /**
+   * How far V8's old generation may grow past the live set between full collections, in percent
+   * (platform/heap.ts). Lower: a smaller peak under load for more collector CPU. 0: V8's own
+   * factor (up to 300 %).
+   */
+  heapGrowthPercent: z.number().int().min(0).max(1000).default(50),
   /** Shared store for limiter state and APQ; in-memory stores when unset. */
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
   /** One port per service of the registry (platform/services.ts), with its default. */
