@@ -41,6 +41,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       signal: undefined,
       canary: undefined,
       deadline: undefined,
+      deadlineWatched: undefined,
       trace: undefined,
     };
     try {

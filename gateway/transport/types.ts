@@ -29,6 +29,11 @@ export interface SubgraphRequest {
   canary?: boolean;
   /** Epoch ms by which this call must be answered; set by the deadline interceptor. */
   deadline?: number;
+  /**
+   * Set by dedup on a shared call: its callers each stop waiting at their own deadline, so the
+   * call is not aborted at `deadline` (the first caller's), only told it.
+   */
+  deadlineWatched?: boolean;
   /** The fetch's span and what its attempts did, when the request is traced (trace.ts). */
   trace?: FetchTrace;
 }
