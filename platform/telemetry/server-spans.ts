@@ -23,7 +23,7 @@ interface Active extends RequestTrace {
  * W3C trace, and the trace id on every log line of the request.
  *
  *   request arrives -> fastify makes its child logger -> here: extract traceparent, start the
- *     SERVER span, bind traceId/spanId into that logger  (so even "incoming request" carries it)
+ *     SERVER span, bind traceId/spanId into that logger  (so every line, the access line too, carries it)
  *   route code -> requestTrace(request.raw) -> children of the server span
  *   response sent (or client gone) -> status, route name, end
  *
