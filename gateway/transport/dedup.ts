@@ -71,7 +71,7 @@ export function dedupInterceptor(enabledFor: (subgraph: string) => boolean): Int
     if (joined) return wait(joined, request, true, () => forget(key, joined));
     const controller = new AbortController();
     const flight: Flight = {
-      response: next({ ...request, signal: controller.signal, deadlineWatched: true }),
+      response: next({ ...request, signal: controller.signal, controller, deadlineWatched: true }),
       controller,
       waiting: 0,
     };
