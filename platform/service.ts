@@ -10,7 +10,7 @@ import { createCutOffCounter, createMetricsRegistry, installRequestMetrics } fro
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 import { installBodyIdleTimeout, serverTimeoutOptions } from './socket-limits.ts';
 import { createServerSpans } from './telemetry/server-spans.ts';
-import { createTracing, TRACING_OFF, type Tracing } from './telemetry/tracing.ts';
+import { createTracing, TRACING_OFF, type Tracing, tracesUrl } from './telemetry/tracing.ts';
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
@@ -89,7 +89,7 @@ export function createService(options: CreateServiceOptions): Service {
   installHttpErrorHandlers(app);
   installRequestMetrics(app, metrics);
   installAbortedRequestLog(app, accessLog);
-  spans.install(app);
+  spans.install(app, tracesUrl(options.config.telemetry.tracing) !== undefined);
   const admin = createAdminListener(metrics);
   let adminAddress: string | null = null;
 
