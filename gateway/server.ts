@@ -36,6 +36,7 @@ import {
 import { installResultShaping } from './shaping/install.ts';
 import { supergraphFromFile } from './supergraph.ts';
 import { createGatewayMetrics } from './telemetry/gateway-metrics.ts';
+import { installGatewayTracer } from './telemetry/gateway-tracer.ts';
 import { observePlans, tracingPlugin } from './telemetry/phases.ts';
 import { createTransport } from './transport/index.ts';
 import { installUsage } from './usage/index.ts';
@@ -101,6 +102,7 @@ export async function buildGateway(config: Readonly<PorticoConfig>): Promise<Ser
       '@apollo/gateway is not the version gateway/shaping reproduces: its own result shaping runs',
     );
   }
+  installGatewayTracer();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
       path: resolveFromRoot(config.gateway.supergraphPath),

@@ -1,5 +1,6 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { AccessLog, installAbortedRequestLog, PROBES } from './access-log.ts';
 import { createAdminListener } from './admin.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import type { PorticoConfig } from './config/schema.ts';
@@ -9,7 +10,7 @@ import { createCutOffCounter, createMetricsRegistry, installRequestMetrics } fro
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 import { installBodyIdleTimeout, serverTimeoutOptions } from './socket-limits.ts';
 import { createServerSpans } from './telemetry/server-spans.ts';
-import { createTracing, TRACING_OFF, type Tracing } from './telemetry/tracing.ts';
+import { createTracing, TRACING_OFF, type Tracing, tracesUrl } from './telemetry/tracing.ts';
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
@@ -44,8 +45,6 @@ export interface CreateServiceOptions {
   trustProxy?: boolean | readonly string[];
 }
 
-const PROBES = new Set(['/health', '/ready']);
-
 /**
  * The skeleton every Portico process is built on: fastify with pino, a request id on every line
  * and response, liveness and readiness probes, Prometheus metrics and a drain that finishes
@@ -60,17 +59,14 @@ export function createService(options: CreateServiceOptions): Service {
     tracing = ready;
   });
   const spans = createServerSpans(() => tracing, PROBES);
+  const accessLog = new AccessLog();
   const app = Fastify({
     ...serverTimeoutOptions(options.config.server),
     // pino's Logger is a FastifyBaseLogger at runtime; the generic would otherwise leak into every signature.
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
     childLoggerFactory: spans.childLoggerFactory,
-    logController: new LogController({
-      requestIdLogLabel: 'requestId',
-      // Probes arrive every few seconds from orchestrators; logging them drowns real traffic.
-      disableRequestLogging: (req: { url?: string }) => PROBES.has((req.url ?? '').split('?')[0] ?? ''),
-    }),
+    logController: accessLog,
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // fastify wants a mutable array; the config holds a frozen one.
     trustProxy: typeof options.trustProxy === 'object' ? [...options.trustProxy] : options.trustProxy,
@@ -92,7 +88,8 @@ export function createService(options: CreateServiceOptions): Service {
   installBodyIdleTimeout(app, options.config.server.bodyIdleTimeoutMs, cutOff);
   installHttpErrorHandlers(app);
   installRequestMetrics(app, metrics);
-  spans.install(app);
+  installAbortedRequestLog(app, accessLog);
+  spans.install(app, tracesUrl(options.config.telemetry.tracing) !== undefined);
   const admin = createAdminListener(metrics);
   let adminAddress: string | null = null;
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { type ComputeResponseArgs, computeResponseWith, type Internals } from './compute-response.ts';
+import { memoizedOperationFromDocument } from './executed-operation.ts';
 
 /**
  * The @apollo/gateway release whose `computeResponse` (dist/resultShaping.js) compute-response.ts
@@ -12,6 +13,10 @@ interface ResultShapingModule {
   computeResponse: (args: ComputeResponseArgs) => unknown;
 }
 
+interface OperationsModule {
+  operationFromDocument: typeof import('@apollo/federation-internals').operationFromDocument;
+}
+
 let installed: boolean | undefined;
 
 /**
@@ -21,8 +26,9 @@ let installed: boolean | undefined;
  * @apollo/federation-internals helper through a CommonJS re-export getter and every @skip/@include
  * per object, allocates a result record per value and builds its objects with `Object.create(null)`
  * (V8's dictionary mode). executeQueryPlan.js calls it through its module's exports object on
- * every request, so replacing that one property is enough; nothing else of the gateway changes.
- * Returns whether the replacement is in place (false on another gateway version).
+ * every request, so replacing that one property is enough. The operation it shapes along is built
+ * once per document rather than per request (executed-operation.ts). Returns whether the
+ * replacements are in place (false on another gateway version).
  */
 export function installResultShaping(): boolean {
   if (installed !== undefined) return installed;
@@ -36,5 +42,9 @@ export function installResultShaping(): boolean {
   const internals = fromGateway('@apollo/federation-internals') as Internals;
   const shaping = fromGateway('./resultShaping.js') as ResultShapingModule;
   shaping.computeResponse = computeResponseWith({ ...internals });
+  // executeQueryPlan.js reads this through federation-internals' re-export getter, which reads
+  // the operations module's exports object: replacing that property serves the gateway's calls.
+  const operations = fromGateway('@apollo/federation-internals/dist/operations.js') as OperationsModule;
+  operations.operationFromDocument = memoizedOperationFromDocument(operations.operationFromDocument);
   return true;
 }

@@ -39,8 +39,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       // Declared up front, so the copies the interceptors make (`{ ...request, signal }`) keep
       // this shape: on node 20 a spread that adds a key the source lacks takes V8's slow path.
       signal: undefined,
+      controller: undefined,
       canary: undefined,
       deadline: undefined,
+      deadlineWatched: undefined,
       trace: undefined,
     };
     try {

@@ -1,6 +1,7 @@
 import { identityKey } from '../../platform/assertion/identity.ts';
 import { REQUEST_DEADLINE_HEADER } from '../../platform/headers.ts';
 import { REQUEST_ID_HEADER } from '../../platform/request-id.ts';
+import { deadlineExceeded } from './deadline.ts';
 import type { GatewayGraphQLResponse, Interceptor, SubgraphRequest } from './types.ts';
 
 /**
@@ -53,9 +54,10 @@ interface Flight {
  *   caller B ─┼─> one flight ──> retry -> breaker -> ... -> http
  *   caller C ─┘   (aborted only when A, B and C have all given up)
  *
- * Each caller still waits only as long as its own deadline allows. The shared call carries the
- * first caller's request id and deadline. Every caller but the first gets its own copy of the
- * answer, because @apollo/gateway merges into the objects it is given.
+ * Each caller still waits only as long as its own deadline allows (a timer here, not a signal:
+ * see deadline.ts), so the shared call is not cut at the first caller's deadline, only told it.
+ * It carries the first caller's request id and deadline. Every caller but the first gets its own
+ * copy of the answer, because @apollo/gateway merges into the objects it is given.
  */
 export function dedupInterceptor(enabledFor: (subgraph: string) => boolean): Interceptor {
   const flights = new Map<string, Flight>();
@@ -66,50 +68,58 @@ export function dedupInterceptor(enabledFor: (subgraph: string) => boolean): Int
     if (request.isMutation || !enabledFor(request.subgraph)) return next(request);
     const key = dedupKey(request);
     const joined = flights.get(key);
-    if (joined) return wait(joined, request.signal, true, () => forget(key, joined));
+    if (joined) return wait(joined, request, true, () => forget(key, joined));
     const controller = new AbortController();
     const flight: Flight = {
-      response: next({ ...request, signal: controller.signal }),
+      response: next({ ...request, signal: controller.signal, controller, deadlineWatched: true }),
       controller,
       waiting: 0,
     };
     flights.set(key, flight);
     const done = () => forget(key, flight);
     flight.response.then(done, done);
-    return wait(flight, request.signal, false, done);
+    return wait(flight, request, false, done);
   };
 }
 
 function wait(
   flight: Flight,
-  signal: AbortSignal | undefined,
+  request: SubgraphRequest,
   copy: boolean,
   abandon: () => void,
 ): Promise<GatewayGraphQLResponse> {
   flight.waiting += 1;
   return new Promise((resolve, reject) => {
+    const signal = request.signal;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let settled = false;
     const leave = () => {
       if (settled) return false;
       settled = true;
+      if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       flight.waiting -= 1;
       return true;
     };
-    const onAbort = () => {
+    const giveUp = (reason: unknown) => {
       if (!leave()) return;
       if (flight.waiting === 0) {
         // Nobody wants the answer any more: stop the call, and let no late caller join a dead flight.
         abandon();
-        flight.controller.abort(signal?.reason);
+        flight.controller.abort(reason);
       }
-      reject(signal?.reason);
+      reject(reason);
     };
+    const onAbort = () => giveUp(signal?.reason);
     if (signal?.aborted) {
       onAbort();
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.deadline !== undefined) {
+      const left = request.deadline - Date.now();
+      timer = setTimeout(() => giveUp(deadlineExceeded(request.subgraph, left)), left);
+    }
     flight.response.then(
       (response) => {
         if (leave()) resolve(copy ? copyJson(response) : response);

@@ -45,11 +45,13 @@ export interface TransportOptions {
  *     -> route     picks the URL first: everything after it (dedup key, breaker, budget) is per target
  *     -> entities  cached `_entities` answers (gateway/cache/entities.ts), when on: only misses go on;
  *                  canary calls pass by, so a canary's answers are never served as the stable one's
- *     -> deadline  what is left of the request's deadline; nothing left = not sent
+ *     -> deadline  what is left of the request's deadline; nothing left = not sent (a number on the
+ *                  request: the waits below end at it, so a fetch makes one abort signal, not one each)
  *     -> dedup     after deadline, so each waiting caller keeps its own deadline
  *     -> retry     one shared call is retried once, not once per waiting caller; spends the budget
  *     -> breaker   sees every attempt, so retries against a dead subgraph open it and then stop
- *     -> timeout   per attempt, and around the hedge, so a hedged attempt costs one timeout at most
+ *     -> timeout   per attempt, and around the hedge, so a hedged attempt costs one timeout at most;
+ *                  aborts at the deadline instead when that comes first (DEADLINE_EXCEEDED)
  *     -> hedge     a second copy of a slow attempt, from the same budget as retries
  *     -> attempt   one span per HTTP attempt; the traceparent the subgraph continues from
  *     -> assert    the gateway's signed assertion for this subgraph, on every attempt (cached)

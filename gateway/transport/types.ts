@@ -25,10 +25,21 @@ export interface SubgraphRequest {
   context: GatewayContext | undefined;
   /** Aborted when the caller no longer needs the answer (deadline, hedge won). */
   signal?: AbortSignal;
+  /**
+   * The controller of `signal`, when the call made it for itself and nothing outside the call
+   * listens to it (dedup's flight): the timeout then aborts it directly instead of making a
+   * second signal that follows it (a signal and a listener fewer per fetch).
+   */
+  controller?: AbortController;
   /** Set by canary routing when the call goes to the subgraph's alternate URL. */
   canary?: boolean;
   /** Epoch ms by which this call must be answered; set by the deadline interceptor. */
   deadline?: number;
+  /**
+   * Set by dedup on a shared call: its callers each stop waiting at their own deadline, so the
+   * call is not aborted at `deadline` (the first caller's), only told it.
+   */
+  deadlineWatched?: boolean;
   /** The fetch's span and what its attempts did, when the request is traced (trace.ts). */
   trace?: FetchTrace;
 }

@@ -18,9 +18,21 @@ export interface PolicyState {
   resetSec: number;
 }
 
+/**
+ * Policy names as sf-strings, escaped once per name rather than per response (two regular
+ * expressions per name per request otherwise). Names come from the config and the supergraph,
+ * so the map stays small; the bound is a guard.
+ */
+const escaped = new Map<string, string>();
+
 function sfString(value: string): string {
-  // sf-string allows printable ASCII; quotes and backslashes are escaped, anything else dropped.
-  return `"${value.replace(/[^\x20-\x7E]/g, '').replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  let quoted = escaped.get(value);
+  if (quoted === undefined) {
+    // sf-string allows printable ASCII; quotes and backslashes are escaped, anything else dropped.
+    quoted = `"${value.replace(/[^\x20-\x7E]/g, '').replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    if (escaped.size < 1_000) escaped.set(value, quoted);
+  }
+  return quoted;
 }
 
 function nonNegative(value: number): number {

@@ -23,7 +23,7 @@ interface Active extends RequestTrace {
  * W3C trace, and the trace id on every log line of the request.
  *
  *   request arrives -> fastify makes its child logger -> here: extract traceparent, start the
- *     SERVER span, bind traceId/spanId into that logger  (so even "incoming request" carries it)
+ *     SERVER span, bind traceId/spanId into that logger  (so every line, the access line too, carries it)
  *   route code -> requestTrace(request.raw) -> children of the server span
  *   response sent (or client gone) -> status, route name, end
  *
@@ -74,8 +74,12 @@ export function createServerSpans(tracing: () => Tracing, probes: ReadonlySet<st
       const traceId = begin(raw);
       return logger.child(traceId ? { ...bindings, traceId } : bindings, options);
     }) satisfies FastifyChildLoggerFactory,
-    /** Ends each request's span when its answer is sent or its client goes away. */
-    install(app: FastifyInstance): void {
+    /**
+     * Ends each request's span when its answer is sent or its client goes away. Without an
+     * endpoint tracing stays off for good: no span is ever started, so no hook runs per request.
+     */
+    install(app: FastifyInstance, mayTrace: boolean): void {
+      if (!mayTrace) return;
       app.addHook('onResponse', async (request, reply) => {
         const entry = active.get(request.raw);
         if (!entry) return;

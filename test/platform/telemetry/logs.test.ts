@@ -49,12 +49,13 @@ describe('the trace id on every log line of a request', () => {
     const response = await fetch(`${url}/work`, { headers: { traceparent: PARENT } });
     expect(response.status).toBe(200);
     const ofRequest = lines.filter((line) => line.requestId !== undefined);
-    expect(ofRequest.map((line) => line.msg)).toEqual([
-      'incoming request',
-      'doing the work',
-      'request completed',
-    ]);
+    expect(ofRequest.map((line) => line.msg)).toEqual(['doing the work', 'request completed']);
     for (const line of ofRequest) expect(line.traceId).toBe(TRACE);
+    // One access line per request: method, url, status, duration and request id together.
+    const access = ofRequest[1]!;
+    expect(access).toMatchObject({ req: { method: 'GET', url: '/work' }, res: { statusCode: 200 } });
+    expect(access.responseTime).toBeTypeOf('number');
+    expect(access.requestId).toBe(response.headers.get('x-request-id'));
     await service?.close();
     service = undefined;
     // Closing flushes: the server span is at the receiver, in the client's trace.
