@@ -9,6 +9,7 @@ import {
   type DevPlatform,
   heldPorts,
   platformPorts,
+  runDevUntilExit,
   spawnDev,
   startDevPlatform,
 } from '../helpers/dev-platform.ts';
@@ -24,9 +25,10 @@ describe('npm start (portico dev)', () => {
   let running: DevPlatform | undefined;
   // Launchers a test spawns itself: a failed or timed-out test must not leave one holding ports.
   const launched: Spawned[] = [];
+  const track = (proc: Spawned) => launched.push(proc);
   const launch = (options: Parameters<typeof spawnDev>[0]): Spawned => {
     const proc = spawnDev(options);
-    launched.push(proc);
+    track(proc);
     return proc;
   };
   afterEach(async () => {
@@ -170,9 +172,11 @@ describe('npm start (portico dev)', () => {
   });
 
   it('names a service that cannot start with its error, and stops the rest', async () => {
-    const ports = await platformPorts();
-    const proc = launch({ ports, via: 'bin', env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' } });
-    expect(await proc.exited).toBe(1);
+    const { proc, ports, code } = await runDevUntilExit(
+      { via: 'bin', env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' } },
+      track,
+    );
+    expect(code).toBe(1);
     const output = proc.output();
     expect(output).toMatch(/^gateway could not start: .*no-such-supergraph\.graphql/m);
     expect(output).toMatch(/stopping the other services/);
@@ -181,14 +185,11 @@ describe('npm start (portico dev)', () => {
   });
 
   it('--processes: names a service that crashed before it was ready with its last lines, and stops the rest', async () => {
-    const ports = await platformPorts();
-    const proc = launch({
-      ports,
-      via: 'bin',
-      args: ['--processes'],
-      env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' },
-    });
-    expect(await proc.exited).toBe(1);
+    const { proc, ports, code } = await runDevUntilExit(
+      { via: 'bin', args: ['--processes'], env: { PORTICO_SUPERGRAPH: 'no-such-supergraph.graphql' } },
+      track,
+    );
+    expect(code).toBe(1);
     const output = proc.output();
     expect(output).toMatch(/gateway exited \(code 1\) before it was ready; its last lines:/);
     expect(output).toMatch(/^ {4}portico: .*no-such-supergraph\.graphql/m);

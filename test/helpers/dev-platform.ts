@@ -48,6 +48,24 @@ export async function platformPorts(): Promise<Record<string, number>> {
   return Object.fromEntries(platformServices.map((name, i) => [name, free[i]!]));
 }
 
+/**
+ * Runs the launcher on free ports until it exits, for a test of a start that must fail. Ports free
+ * a moment ago can be taken by another test file first: a run that failed on a taken port (not
+ * the failure the test set up) is run again on new ones, at most three runs.
+ */
+export async function runDevUntilExit(
+  options: Omit<DevPlatformOptions, 'ports'>,
+  track: (proc: Spawned) => void,
+): Promise<{ proc: Spawned; ports: Record<string, number>; code: number | string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const ports = await platformPorts();
+    const proc = spawnDev({ ...options, ports });
+    track(proc);
+    const code = await proc.exited;
+    if (attempt === 3 || !/ is in use/.test(proc.output())) return { proc, ports, code };
+  }
+}
+
 /** Spawns the launcher without waiting for anything. */
 export function spawnDev(options: DevPlatformOptions & { ports: Record<string, number> }): Spawned {
   const env = { ...portEnv(options.ports), ...options.env };
