@@ -5,6 +5,8 @@ interface GatewayTelemetryModule {
   tracer: Tracer;
 }
 
+let installed = false;
+
 /**
  * @apollo/gateway wraps each request, plan, execution and fetch in its own OpenTelemetry spans
  * through the global tracer provider. Portico registers none (its spans go through its own
@@ -14,8 +16,6 @@ interface GatewayTelemetryModule {
  * provider is registered; once one is (an operator's own SDK, preloaded), every call goes to the
  * gateway's own tracer again, so its spans are exported as before.
  */
-let installed = false;
-
 export function installGatewayTracer(): void {
   if (installed) return;
   installed = true;
@@ -33,8 +33,9 @@ export function installGatewayTracer(): void {
   if (!own) return;
   // The provider the API answers with while nothing is registered (a shared singleton).
   const noProvider = new api.ProxyTracerProvider().getDelegate();
-  const global = api.trace.getTracerProvider() as InstanceType<typeof api.ProxyTracerProvider>;
-  const quiet = () => global instanceof api.ProxyTracerProvider && global.getDelegate() === noProvider;
+  const registered = api.trace.getTracerProvider() as InstanceType<typeof api.ProxyTracerProvider>;
+  const quiet = () =>
+    registered instanceof api.ProxyTracerProvider && registered.getDelegate() === noProvider;
   const noSpan: Span = api.trace.wrapSpanContext(api.INVALID_SPAN_CONTEXT);
   telemetry.tracer = {
     startSpan: (...args: Parameters<Tracer['startSpan']>) => own.startSpan(...args),

@@ -22,8 +22,12 @@ export interface Spawned {
  * Runs the real `portico` command in a child process, as a user or an orchestrator would: the
  * installed bin, which runs the compiled JavaScript (built by the tests' global setup).
  */
-export function spawnPortico(args: string[], env: Record<string, string> = {}): Spawned {
-  return spawnCaptured(process.execPath, [join(projectRoot, 'bin', 'portico.js'), ...args], env);
+export function spawnPortico(
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Spawned {
+  return spawnCaptured(process.execPath, [...nodeArgs, join(projectRoot, 'bin', 'portico.js'), ...args], env);
 }
 
 /**

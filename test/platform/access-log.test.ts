@@ -1,20 +1,8 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../../platform/service.ts';
 import { testConfig } from '../helpers/config.ts';
+import { captureLogs } from '../helpers/log-capture.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'info', base: { service: 'probe' } }, stream) };
-}
 
 describe('the access log: one line per request', () => {
   let service: Service | undefined;
@@ -24,7 +12,7 @@ describe('the access log: one line per request', () => {
   });
 
   async function serve() {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     service = createService({ name: 'probe', config: testConfig(), logger });
     let entered = false;
     service.app.get('/work', async () => ({ ok: true }));

@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { waitUntilReady } from '../../cli/wait-ready.ts';
 import { loadConfig } from '../../platform/config/load.ts';
-import { projectRoot } from '../../platform/paths.ts';
 import { testKeyFiles } from '../helpers/config.ts';
-import { freePorts, spawnCaptured } from '../helpers/process.ts';
+import { freePorts, spawnPortico } from '../helpers/process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * `heapGrowthPercent` (platform/heap.ts): what a started service says it runs with. The effect on
@@ -12,28 +10,19 @@ import { freePorts, spawnCaptured } from '../helpers/process.ts';
  */
 async function listeningLine(env: Record<string, string>, nodeArgs: string[] = []) {
   const [port] = await freePorts(1);
-  const proc = spawnCaptured(
-    process.execPath,
-    [...nodeArgs, `${projectRoot}/bin/portico.js`, 'serve', 'models'],
-    {
-      PORTICO_MODELS_PORT: String(port),
-      PORTICO_SUBGRAPH_AUTH_JWKS_FILE: testKeyFiles().jwksFile,
-      ...env,
-    },
+  const proc = spawnPortico(
+    ['serve', 'models'],
+    { PORTICO_MODELS_PORT: String(port), PORTICO_SUBGRAPH_AUTH_JWKS_FILE: testKeyFiles().jwksFile, ...env },
+    nodeArgs,
   );
+  const line = () =>
+    proc
+      .output()
+      .split('\n')
+      .find((l) => l.includes('models listening'));
   try {
-    expect(await waitUntilReady([{ name: 'models', url: `http://127.0.0.1:${port}` }], 30_000)).toEqual([]);
-    // Serving can start a moment before the log line is written.
-    let line: string | undefined;
-    for (let waited = 0; !line && waited < 10_000; waited += 50) {
-      line = proc
-        .output()
-        .split('\n')
-        .find((l) => l.includes('models listening'));
-      if (!line) await sleep(50);
-    }
-    expect(line, proc.output()).toBeDefined();
-    return JSON.parse(line!) as { heapGrowthPercent?: number };
+    expect(await waitFor(() => line() !== undefined, { timeoutMs: 30_000 }), proc.output()).toBe(true);
+    return JSON.parse(line()!) as { heapGrowthPercent?: number };
   } finally {
     proc.child.kill('SIGKILL');
     await proc.exited;

@@ -1,25 +1,13 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../platform/config/load.ts';
 import { createService, type Service } from '../../../platform/service.ts';
 import { testConfig } from '../../helpers/config.ts';
+import { captureLogs } from '../../helpers/log-capture.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const PARENT = `00-${TRACE}-b7ad6b7169203331-01`;
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'info', base: { service: 'probe' } }, stream) };
-}
 
 describe('the trace id on every log line of a request', () => {
   let service: Service | undefined;
@@ -32,7 +20,7 @@ describe('the trace id on every log line of a request', () => {
   });
 
   async function serve(telemetry: Record<string, unknown>) {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     service = createService({ name: 'probe', config: testConfig({ telemetry }), logger });
     service.app.get('/work', async (request) => {
       request.log.info('doing the work');
